@@ -1,0 +1,43 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import authRoutes from './features/auth/routes.ts';
+import healthRoutes from './features/health/routes.ts';
+import snipRoutes from './features/snips/routes.ts';
+import configPlugin from './plugins/config.ts';
+import csrfPlugin from './plugins/csrf.ts';
+import databasePlugin from './plugins/database.ts';
+import errorsPlugin from './plugins/errors.ts';
+import openapiPlugin from './plugins/openapi.ts';
+import securityHeadersPlugin from './plugins/security-headers.ts';
+import sessionPlugin from './plugins/session.ts';
+import spaPlugin from './plugins/spa.ts';
+
+export type AppOptions = { config: Config; clock?: Clock };
+
+/** The whole BFF as one Fastify instance: infrastructure plugins first, then one encapsulated plugin per feature. */
+export async function buildApp({ config, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(configPlugin, { config, clock });
+  await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(openapiPlugin);
+  await app.register(databasePlugin);
+  await app.register(sessionPlugin);
+  await app.register(csrfPlugin);
+
+  await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api' });
+  await app.register(snipRoutes, { prefix: '/api/snips' });
+
+  await app.register(spaPlugin);
+  return app;
+}

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import {
+  check, index, integer, pgTable, primaryKey, text, timestamp, uuid, boolean,
+} from 'drizzle-orm/pg-core';
+import type { WorkspaceRole } from '#shared/contracts/session.ts';
+import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
+
+// Millisecond precision: values round-trip through JavaScript Dates exactly, so keyset cursors are exact.
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** Stored lower-cased, so sign-in is case-insensitive and unique per person. */
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  /** Global product-manager role (flags console); workspace roles live in memberships. */
+  isPm: boolean('is_pm').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const workspaces = pgTable('workspaces', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<WorkspaceRole>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.workspaceId, table.userId] }),
+    index('memberships_user_idx').on(table.userId),
+    check('memberships_role_check', sql`${table.role} in ('owner', 'admin', 'member', 'viewer')`),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie value: a leaked table cannot be replayed as cookies. */
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, precision: 3 }).notNull(),
+    /** Absolute end of life, fixed at sign-in; the idle limit is measured from last_seen_at. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId), index('sessions_expires_idx').on(table.expiresAt)],
+);
+
+export const snips = pgTable(
+  'snips',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    language: text('language').$type<SnipLanguage>().notNull(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    visibility: text('visibility').$type<SnipVisibility>().notNull(),
+    /** Bumped on every update: optimistic concurrency, and later ETags and cache keys. */
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('snips_workspace_created_idx').on(table.workspaceId, table.createdAt.desc(), table.id.desc()),
+    index('snips_author_idx').on(table.authorId),
+    check('snips_visibility_check', sql`${table.visibility} in ('private', 'workspace', 'public')`),
+  ],
+);

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createSnipBodySchema, snipIdParamsSchema, snipListQuerySchema, snipPageSchema, snipSchema, updateSnipBodySchema,
+} from '#shared/contracts/snips.ts';
+import { AppError, notFound } from '../../plugins/errors.ts';
+import { actorOf } from '../../plugins/session.ts';
+import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
+import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, updateSnip } from './queries.ts';
+
+const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  const { db, clock } = fastify;
+  fastify.addHook('onRequest', fastify.requireActor);
+
+  const findVisibleSnip = async (actor: ReturnType<typeof actorOf>, id: string) => {
+    const snip = await findSnip(db, actor, id);
+    // Not visible and not existing look the same from outside: 404 either way.
+    if (!snip) throw notFound('The snip');
+    return snip;
+  };
+
+  fastify.get('/', { schema: { querystring: snipListQuerySchema, response: { 200: snipPageSchema } } }, async (request) => {
+    const { limit, cursor } = request.query;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !after) {
+      throw new AppError(400, 'invalid_request', 'The cursor is not one this server handed out.', {
+        details: { issues: [{ location: 'querystring', path: 'cursor', message: 'invalid cursor' }] },
+      });
+    }
+    return listSnips(db, actorOf(request), { limit, after });
+  });
+
+  fastify.post('/', { schema: { body: createSnipBodySchema, response: { 201: snipSchema } } }, async (request, reply) => {
+    const actor = actorOf(request);
+    if (!canCreateSnip(actor)) throw new AppError(403, 'forbidden', 'Viewers cannot create snips.');
+    const id = await insertSnip(db, actor, request.body, clock.now());
+    return reply.code(201).send(await findVisibleSnip(actor, id));
+  });
+
+  fastify.get('/:id', { schema: { params: snipIdParamsSchema, response: { 200: snipSchema } } }, async (request) =>
+    findVisibleSnip(actorOf(request), request.params.id),
+  );
+
+  fastify.patch(
+    '/:id',
+    { schema: { params: snipIdParamsSchema, body: updateSnipBodySchema, response: { 200: snipSchema } } },
+    async (request) => {
+      const actor = actorOf(request);
+      const snip = await findVisibleSnip(actor, request.params.id);
+      if (!canEditSnip(actor, { workspaceId: snip.workspaceId, authorId: snip.author.id })) {
+        throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
+      }
+      if (!(await updateSnip(db, actor, snip.id, request.body, clock.now()))) {
+        throw new AppError(409, 'version_conflict', 'Someone saved this snip after you opened it. Reload to see their changes.', {
+          details: { currentVersion: (await findVisibleSnip(actor, snip.id)).version },
+        });
+      }
+      return findVisibleSnip(actor, snip.id);
+    },
+  );
+
+  fastify.delete('/:id', { schema: { params: snipIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const snip = await findVisibleSnip(actor, request.params.id);
+    if (!canDeleteSnip(actor, { workspaceId: snip.workspaceId, authorId: snip.author.id })) {
+      throw new AppError(403, 'forbidden', 'You cannot delete this snip.');
+    }
+    await deleteSnip(db, actor, snip.id);
+    return reply.code(204).send(null);
+  });
+};
+
+export default snipRoutes;

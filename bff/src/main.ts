@@ -1,0 +1,36 @@
+import { count } from 'drizzle-orm';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { users } from './db/schema.ts';
+import { describeDemoAccounts, seedDemo } from './db/seed.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const app = await buildApp({ config });
+
+// The embedded default is a try-it-now install: a fresh database gets the demo workspace.
+if (app.dbMode === 'embedded' && config.seedDemo) {
+  const [{ total } = { total: 0 }] = await app.db.select({ total: count() }).from(users);
+  if (total === 0) await seedDemo(app.db);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}
+
+const address = await app.listen({ port: config.port, host: config.host });
+const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+console.log(`\nSnipdesk is running at ${url} (${app.dbMode === 'embedded' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);
+if (app.dbMode === 'embedded') console.log(describeDemoAccounts());

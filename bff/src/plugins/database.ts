@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { openDatabase, type Database, type DatabaseMode } from '../db/client.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    dbMode: DatabaseMode;
+  }
+}
+
+/** Opens PGlite or PostgreSQL as the config says, applies pending migrations, and closes it with the app. */
+async function databasePlugin(fastify: FastifyInstance) {
+  const handle = await openDatabase({ databaseUrl: fastify.config.databaseUrl, dataDir: fastify.config.dataDir });
+  fastify.addHook('onClose', () => handle.close());
+  await handle.migrate();
+  fastify.decorate('db', handle.db);
+  fastify.decorate('dbMode', handle.mode);
+}
+
+export default fp(databasePlugin, { name: 'database', dependencies: ['config'] });

@@ -1,0 +1,135 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fp from 'fastify-plugin';
+import { and, eq, lt } from 'drizzle-orm';
+import type { WorkspaceRole } from '#shared/contracts/session.ts';
+import { memberships, sessions, users, workspaces } from '../db/schema.ts';
+import { AppError } from './errors.ts';
+
+/** Who is making the request: the signed-in user in their current workspace. */
+export type Actor = {
+  userId: string;
+  email: string;
+  name: string;
+  isPm: boolean;
+  workspaceId: string;
+  workspaceName: string;
+  role: WorkspaceRole;
+};
+
+/** Why a request has no actor: it never had a session, or the one it had has ended. */
+export type SessionStatus = 'active' | 'none' | 'expired';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessions: {
+      /** Starts a session and sets its cookie; returns the raw cookie value. */
+      start(reply: FastifyReply, userId: string, workspaceId: string): Promise<string>;
+      end(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    };
+    /** onRequest hook for routes that need a signed-in user: answers 401 before the body is even parsed. */
+    requireActor(request: FastifyRequest): Promise<void>;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionStatus: SessionStatus;
+  }
+}
+
+export const sessionCookie = 'snipdesk_session';
+/** The idle clock is written at most this often, so reads do not each cost a write. */
+const touchIntervalMs = 60_000;
+/** Ended sessions are kept this long, so their cookies still answer `session_expired` rather than `unauthenticated`. */
+const expiredRetentionMs = 7 * 24 * 3_600_000;
+
+/** The signed-in actor, or the 401 that explains why there is none. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (request.actor) return request.actor;
+  if (request.sessionStatus === 'expired') {
+    throw new AppError(401, 'session_expired', 'Your session has expired. Sign in again to continue.');
+  }
+  throw new AppError(401, 'unauthenticated', 'Sign in to continue.');
+}
+
+const hashSessionId = (raw: string) => createHash('sha256').update(raw).digest('base64url');
+
+async function sessionPlugin(fastify: FastifyInstance) {
+  const { db, clock, config } = fastify;
+  await fastify.register(fastifyCookie);
+
+  const cookieOptions = (request: FastifyRequest) => ({
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: request.protocol === 'https',
+  });
+
+  fastify.decorateRequest('actor', null);
+  fastify.decorateRequest('sessionStatus', 'none');
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/') && !request.url.startsWith('/ws')) return;
+    const raw = request.cookies[sessionCookie];
+    if (!raw) return;
+    const [row] = await db
+      .select({
+        idHash: sessions.idHash,
+        lastSeenAt: sessions.lastSeenAt,
+        expiresAt: sessions.expiresAt,
+        userId: users.id,
+        email: users.email,
+        name: users.name,
+        isPm: users.isPm,
+        workspaceId: workspaces.id,
+        workspaceName: workspaces.name,
+        role: memberships.role,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
+      .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
+      .where(eq(sessions.idHash, hashSessionId(raw)));
+    if (!row) {
+      // Unknown to us (pruned, forged, or from another database): forget it.
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return;
+    }
+    const now = clock.now();
+    const idleDeadline = row.lastSeenAt.getTime() + config.sessionIdleSeconds * 1000;
+    if (now >= row.expiresAt || now.getTime() >= idleDeadline) {
+      request.sessionStatus = 'expired';
+      return;
+    }
+    if (now.getTime() - row.lastSeenAt.getTime() >= touchIntervalMs) {
+      await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, row.idHash));
+    }
+    const { idHash: _idHash, lastSeenAt: _lastSeenAt, expiresAt: _expiresAt, ...actor } = row;
+    request.actor = actor;
+    request.sessionStatus = 'active';
+  });
+
+  fastify.decorate('requireActor', async (request: FastifyRequest) => {
+    actorOf(request);
+  });
+
+  fastify.decorate('sessions', {
+    async start(reply: FastifyReply, userId: string, workspaceId: string) {
+      const raw = randomBytes(32).toString('base64url');
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + config.sessionAbsoluteSeconds * 1000);
+      await db.insert(sessions).values({ idHash: hashSessionId(raw), userId, workspaceId, lastSeenAt: now, expiresAt, createdAt: now });
+      // Housekeeping rides along with sign-ins instead of needing a scheduler.
+      await db.delete(sessions).where(lt(sessions.expiresAt, new Date(now.getTime() - expiredRetentionMs)));
+      reply.setCookie(sessionCookie, raw, { ...cookieOptions(reply.request), maxAge: config.sessionAbsoluteSeconds });
+      return raw;
+    },
+    async end(request: FastifyRequest, reply: FastifyReply) {
+      const raw = request.cookies[sessionCookie];
+      if (raw) await db.delete(sessions).where(eq(sessions.idHash, hashSessionId(raw)));
+      reply.clearCookie(sessionCookie, { path: '/' });
+    },
+  });
+}
+
+export default fp(sessionPlugin, { name: 'session', dependencies: ['config', 'database'] });

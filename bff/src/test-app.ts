@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import postgres from 'postgres';
+import { csrfHeader } from '#shared/contracts/session.ts';
+import { buildApp } from './app.ts';
+import type { Clock } from './clock.ts';
+import { loadConfig, type Config } from './config.ts';
+import { demoPassword, seedDemo } from './db/seed.ts';
+
+/** A clock that only moves when a test says so. */
+export function testClock(start = new Date('2026-01-05T09:00:00.000Z')) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance(seconds: number) {
+      now += seconds * 1000;
+    },
+  } satisfies Clock & Record<string, unknown>;
+}
+
+/**
+ * A fresh database for one test file: in-memory PGlite by default, or a new PostgreSQL database on the server that
+ * DATABASE_URL names (created here, dropped on close), so the same tests prove both modes.
+ */
+async function freshDatabase(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) return { databaseUrl: undefined, drop: async () => {} };
+  const name = `snipdesk_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export type TestApp = {
+  app: FastifyInstance;
+  clock: ReturnType<typeof testClock>;
+  config: Config;
+  /** A browser-like client: keeps cookies and sends the CSRF token on unsafe requests. */
+  client(): TestClient;
+  signIn(email: string): Promise<TestClient>;
+  close(): Promise<void>;
+};
+
+export async function startTestApp(
+  options: { environment?: Record<string, string>; beforeReady?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
+  const database = await freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: 'memory://',
+    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...options.environment,
+  });
+  const clock = testClock();
+  const app = await buildApp({ config, clock });
+  options.beforeReady?.(app);
+  await app.ready();
+  await seedDemo(app.db, clock.now());
+  return {
+    app,
+    clock,
+    config,
+    client: () => new TestClient(app),
+    async signIn(email: string) {
+      const client = new TestClient(app);
+      const response = await client.signIn(email);
+      if (response.statusCode !== 200) throw new Error(`sign-in as ${email} failed: ${response.body}`);
+      return client;
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export class TestClient {
+  readonly cookies = new Map<string, string>();
+  csrfToken: string | undefined;
+  private readonly app: FastifyInstance;
+
+  constructor(app: FastifyInstance) {
+    this.app = app;
+  }
+
+  async request(options: InjectOptions & { url: string }): Promise<LightMyRequestResponse> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+    if (unsafe && this.csrfToken === undefined) await this.refreshSession();
+    const response = await this.app.inject({
+      ...options,
+      headers: {
+        ...(unsafe && this.csrfToken ? { [csrfHeader]: this.csrfToken } : {}),
+        ...(this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+        ...options.headers,
+      },
+    });
+    for (const cookie of response.cookies) {
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() <= Date.now())) this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return response;
+  }
+
+  async refreshSession() {
+    const response = await this.request({ url: '/api/session' });
+    this.csrfToken = response.json().csrfToken;
+    return response;
+  }
+
+  async signIn(email: string, password = demoPassword) {
+    const response = await this.request({ method: 'POST', url: '/api/session', payload: { email, password } });
+    if (response.statusCode === 200) this.csrfToken = response.json().csrfToken;
+    return response;
+  }
+}

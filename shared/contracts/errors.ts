@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Every error that reaches a client has this shape (see ARCHITECTURE.md, "Errors"). */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+export const errorCodes = [
+  'invalid_request',
+  'invalid_json',
+  'unauthenticated',
+  'session_expired',
+  'invalid_credentials',
+  'csrf_failed',
+  'forbidden',
+  'not_found',
+  'version_conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'service_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];

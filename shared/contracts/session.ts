@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+export const workspaceRoles = ['owner', 'admin', 'member', 'viewer'] as const;
+export const workspaceRoleSchema = z.enum(workspaceRoles);
+export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
+
+export const sessionUserSchema = z.object({
+  id: z.uuid(),
+  email: z.email(),
+  name: z.string(),
+  /** Global product-manager role: may use the flags console. */
+  isPm: z.boolean(),
+  workspace: z.object({
+    id: z.uuid(),
+    name: z.string(),
+    role: workspaceRoleSchema,
+  }),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+
+/** GET /api/session and POST /api/session. `user` is null when signed out. */
+export const sessionStateSchema = z.object({
+  user: sessionUserSchema.nullable(),
+  csrfToken: z.string(),
+});
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+export const signInBodySchema = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+});
+export type SignInBody = z.infer<typeof signInBodySchema>;
+
+export const membershipSchema = z.object({
+  workspaceId: z.uuid(),
+  workspaceName: z.string(),
+  role: workspaceRoleSchema,
+});
+
+/** GET /api/me */
+export const profileSchema = z.object({
+  id: z.uuid(),
+  email: z.email(),
+  name: z.string(),
+  isPm: z.boolean(),
+  currentWorkspaceId: z.uuid(),
+  memberships: z.array(membershipSchema),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const csrfHeader = 'x-csrf-token';
