@@ -36,7 +36,7 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
 
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
-  await app.register(snipRoutes, { prefix: '/api/snips' });
+  await app.register(snipRoutes, { prefix: '/api' });
 
   await app.register(spaPlugin);
   return app;

@@ -16,6 +16,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WEB_DIST: z.string().min(1).default('dist/web'),
 });
 
 export type Config = {
@@ -75,6 +76,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     seedDemo: values.SEED_DEMO === 'auto',
     trustProxy: values.TRUST_PROXY === 'true',
     bodyLimitBytes: 512 * 1024,
-    webDist: 'dist/web',
+    webDist: values.WEB_DIST,
   };
 }

@@ -19,7 +19,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     return snip;
   };
 
-  fastify.get('/', { schema: { querystring: snipListQuerySchema, response: { 200: snipPageSchema } } }, async (request) => {
+  fastify.get('/snips', { schema: { querystring: snipListQuerySchema, response: { 200: snipPageSchema } } }, async (request) => {
     const { limit, cursor } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) {
@@ -30,19 +30,19 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     return listSnips(db, actorOf(request), { limit, after });
   });
 
-  fastify.post('/', { schema: { body: createSnipBodySchema, response: { 201: snipSchema } } }, async (request, reply) => {
+  fastify.post('/snips', { schema: { body: createSnipBodySchema, response: { 201: snipSchema } } }, async (request, reply) => {
     const actor = actorOf(request);
     if (!canCreateSnip(actor)) throw new AppError(403, 'forbidden', 'Viewers cannot create snips.');
     const id = await insertSnip(db, actor, request.body, clock.now());
     return reply.code(201).send(await findVisibleSnip(actor, id));
   });
 
-  fastify.get('/:id', { schema: { params: snipIdParamsSchema, response: { 200: snipSchema } } }, async (request) =>
+  fastify.get('/snips/:id', { schema: { params: snipIdParamsSchema, response: { 200: snipSchema } } }, async (request) =>
     findVisibleSnip(actorOf(request), request.params.id),
   );
 
   fastify.patch(
-    '/:id',
+    '/snips/:id',
     { schema: { params: snipIdParamsSchema, body: updateSnipBodySchema, response: { 200: snipSchema } } },
     async (request) => {
       const actor = actorOf(request);
@@ -59,7 +59,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
   );
 
-  fastify.delete('/:id', { schema: { params: snipIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
+  fastify.delete('/snips/:id', { schema: { params: snipIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
     const actor = actorOf(request);
     const snip = await findVisibleSnip(actor, request.params.id);
     if (!canDeleteSnip(actor, { workspaceId: snip.workspaceId, authorId: snip.author.id })) {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for the embedded mode', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: './.data',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      sessionIdleSeconds: 1800,
+      sessionAbsoluteSeconds: 43200,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ SESSION_IDLE_SECONDS: '-5' }, 'SESSION_IDLE_SECONDS'],
+    [{ SESSION_ABSOLUTE_SECONDS: '60', SESSION_IDLE_SECONDS: '600' }, 'SESSION_ABSOLUTE_SECONDS'],
+    [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
+  ])('stops on %o, naming %s', (environment, variable) => {
+    expect(() => loadConfig(environment)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
+  });
+
+  it('accepts PostgreSQL and Redis URLs', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/snipdesk', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/snipdesk');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+});

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// These start the real entry points as a newcomer would, so they run on the embedded default only.
+const dataDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function freshDataDir() {
+  const dir = await mkdtemp(join(tmpdir(), 'snipdesk-main-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+function run(script: string, environment: Record<string, string>, until?: RegExp) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise<{ code: number | null; output: string; stop(): Promise<void> }>((resolve) => {
+    const stop = () => new Promise<void>((done) => {
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until?.test(output)) resolve({ code: null, output, stop });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => resolve({ code, output, stop: async () => {} }));
+  });
+}
+
+describe('npm start', () => {
+  it('refuses to start on a bad variable, naming it', async () => {
+    const result = await run('bff/src/main.ts', { PORT: 'eighty', DATA_DIR: await freshDataDir() });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/Invalid configuration:\n\s+PORT:/);
+  });
+
+  it('starts on a fresh embedded database, seeds the demo, prints the sign-ins and serves real HTTP', async () => {
+    const server = await run('bff/src/main.ts', { PORT: '0', DATA_DIR: await freshDataDir() }, /owner@example\.com[\s\S]*outsider@example\.com/);
+    try {
+      expect(server.output).toContain('demo-password');
+      const url = /running at (http:\/\/\S+)/.exec(server.output)![1]!;
+      const health = await fetch(`${url}/api/health`);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'ok', mode: 'embedded' });
+      const session = await fetch(`${url}/api/session`);
+      const { csrfToken } = await session.json();
+      const signIn = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: session.headers.getSetCookie()[0]!.split(';')[0]! },
+        body: JSON.stringify({ email: 'owner@example.com', password: 'demo-password' }),
+      });
+      expect(signIn.status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('npm run db:seed', () => {
+  it('seeds and can run again without changing anything', async () => {
+    const dataDir = await freshDataDir();
+    for (let i = 0; i < 2; i++) {
+      const result = await run('bff/src/db/seed-command.ts', { DATA_DIR: dataDir });
+      expect(result.code).toBe(0);
+      expect(result.output).toContain('member@example.com');
+    }
+    const migrate = await run('bff/src/db/migrate-command.ts', { DATA_DIR: dataDir });
+    expect(migrate.code).toBe(0);
+  });
+});
