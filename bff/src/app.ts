@@ -4,7 +4,9 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import authRoutes from './features/auth/routes.ts';
 import healthRoutes from './features/health/routes.ts';
+import publicSnipRoutes from './features/snips/public-routes.ts';
 import snipRoutes from './features/snips/routes.ts';
+import workspaceRoutes from './features/workspaces/routes.ts';
 import configPlugin from './plugins/config.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import databasePlugin from './plugins/database.ts';
@@ -37,6 +39,8 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(snipRoutes, { prefix: '/api' });
+  await app.register(publicSnipRoutes, { prefix: '/api' });
+  await app.register(workspaceRoutes, { prefix: '/api' });
 
   await app.register(spaPlugin);
   return app;

@@ -20,6 +20,8 @@ export const errorCodes = [
   'forbidden',
   'not_found',
   'version_conflict',
+  'last_owner',
+  'already_member',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

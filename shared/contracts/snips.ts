@@ -59,6 +59,12 @@ export const snipIdParamsSchema = z.object({ id: z.uuid() });
 export const snipListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(snipLimits.pageSizeMax).default(snipLimits.pageSizeDefault),
   cursor: z.string().max(200).optional(),
+  /** Words to find in title, body and tags; each word also matches as a prefix. */
+  q: z.string().trim().max(200).optional(),
+  language: snipLanguageSchema.optional(),
+  tag: tagSchema.optional(),
+  visibility: snipVisibilitySchema.optional(),
+  author: z.uuid().optional(),
 });
 export type SnipListQuery = z.input<typeof snipListQuerySchema>;
 
@@ -72,10 +78,20 @@ export const snipSchema = z.object({
   tags: z.array(z.string()),
   visibility: snipVisibilitySchema,
   version: z.number().int(),
+  /** Set while the snip is public: the link is `/s/<publicSlug>`. Making it public again gives a new link. */
+  publicSlug: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type Snip = z.infer<typeof snipSchema>;
+
+export const publicSnipParamsSchema = z.object({ slug: z.string().min(16).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+
+/** What a public link shows: the snip and who wrote it, nothing about the workspace's other data. */
+export const publicSnipSchema = snipSchema
+  .pick({ title: true, body: true, language: true, tags: true, updatedAt: true })
+  .extend({ authorName: z.string(), workspaceName: z.string() });
+export type PublicSnip = z.infer<typeof publicSnipSchema>;
 
 /** A list row: the body is cut to an excerpt so a page stays small. */
 export const snipSummarySchema = snipSchema.omit({ body: true }).extend({ excerpt: z.string() });

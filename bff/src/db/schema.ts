@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  check, index, integer, pgTable, primaryKey, text, timestamp, uuid, boolean,
+  boolean, check, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
@@ -55,6 +55,8 @@ export const sessions = pgTable(
   (table) => [index('sessions_user_idx').on(table.userId), index('sessions_expires_idx').on(table.expiresAt)],
 );
 
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
 export const snips = pgTable(
   'snips',
   {
@@ -70,8 +72,22 @@ export const snips = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** The unguessable part of the public link `/s/:slug`; set only while the snip is public. */
+    publicSlug: text('public_slug'),
+    /**
+     * Full-text search document, kept by the database. The `simple` configuration does not stem, which suits
+     * code identifiers; prefix queries make partial words match.
+     */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('simple', title), 'A') || setweight(array_to_tsvector(tags), 'A') || setweight(to_tsvector('simple', body), 'C')`,
+      ),
   },
   (table) => [
+    uniqueIndex('snips_public_slug_idx').on(table.publicSlug),
+    index('snips_search_idx').using('gin', table.search),
+    check('snips_public_slug_check', sql`(${table.visibility} = 'public') = (${table.publicSlug} is not null)`),
     index('snips_workspace_created_idx').on(table.workspaceId, table.createdAt.desc(), table.id.desc()),
     index('snips_author_idx').on(table.authorId),
     check('snips_visibility_check', sql`${table.visibility} in ('private', 'workspace', 'public')`),

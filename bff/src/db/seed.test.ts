@@ -18,7 +18,7 @@ const counts = async () => ({
 });
 
 it('seeds the demo workspaces, accounts and a dozen snips of mixed languages and visibilities', async () => {
-  expect(await counts()).toEqual({ users: 5, workspaces: 2, memberships: 5, snips: 12 });
+  expect(await counts()).toEqual({ users: 5, workspaces: 2, memberships: 6, snips: 12 });
   const rows = await t.app.db.select().from(snips);
   expect(new Set(rows.map((row) => row.language)).size).toBeGreaterThanOrEqual(8);
   expect(new Set(rows.map((row) => row.visibility))).toEqual(new Set(['private', 'workspace', 'public']));

@@ -1,6 +1,7 @@
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
 import { hashPassword } from '../features/auth/password.ts';
+import { newPublicSlug } from '../features/snips/queries.ts';
 import type { Database } from './client.ts';
 import { memberships, snips, users, workspaces } from './schema.ts';
 
@@ -21,6 +22,11 @@ export const demoAccounts: readonly DemoAccount[] = [
 ];
 
 const [owner, member, , pm, outsider] = demoAccounts as [DemoAccount, DemoAccount, DemoAccount, DemoAccount, DemoAccount];
+
+/** Memberships beyond each account's home workspace: the owner of Acme also works in Globex, to show switching. */
+const extraMemberships: { userId: string; workspaceId: string; role: WorkspaceRole }[] = [
+  { userId: owner.id, workspaceId: globexId, role: 'member' },
+];
 
 type DemoSnip = { title: string; language: SnipLanguage; visibility: SnipVisibility; tags: string[]; author: DemoAccount; body: string };
 
@@ -65,7 +71,10 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<vo
       .onConflictDoNothing();
     await tx
       .insert(memberships)
-      .values(demoAccounts.map(({ id, workspaceId, role }) => ({ userId: id, workspaceId, role })))
+      .values([
+        ...demoAccounts.map(({ id, workspaceId, role }) => ({ userId: id, workspaceId, role, createdAt: new Date(now.getTime() - 86_400_000) })),
+        ...extraMemberships.map((membership) => ({ ...membership, createdAt: now })),
+      ])
       .onConflictDoNothing();
     await tx
       .insert(snips)
@@ -82,6 +91,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<vo
             language: snip.language,
             tags: snip.tags,
             visibility: snip.visibility,
+            publicSlug: snip.visibility === 'public' ? newPublicSlug() : null,
             createdAt: at,
             updatedAt: at,
           };
@@ -96,5 +106,5 @@ export function describeDemoAccounts(): string {
     (account) =>
       `  ${account.email.padEnd(22)} ${account.role.padEnd(7)} in ${account.workspaceId === acmeId ? 'Acme' : 'Globex'}${account.isPm ? ' (+ PM role)' : ''}`,
   );
-  return `Demo sign-ins (password "${demoPassword}"):\n${rows.join('\n')}`;
+  return `Demo sign-ins (password "${demoPassword}"):\n${rows.join('\n')}\n  (owner@example.com is also a member of Globex: switch workspaces in the header)`;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, lt } from 'drizzle-orm';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import { memberships, sessions, users, workspaces } from '../db/schema.ts';
 import { AppError } from './errors.ts';
@@ -27,6 +27,8 @@ declare module 'fastify' {
       /** Starts a session and sets its cookie; returns the raw cookie value. */
       start(reply: FastifyReply, userId: string, workspaceId: string): Promise<string>;
       end(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+      /** Makes another workspace current for this session; the caller has checked the membership. */
+      switchWorkspace(request: FastifyRequest, workspaceId: string): Promise<void>;
     };
     /** onRequest hook for routes that need a signed-in user: answers 401 before the body is even parsed. */
     requireActor(request: FastifyRequest): Promise<void>;
@@ -81,14 +83,15 @@ async function sessionPlugin(fastify: FastifyInstance) {
         email: users.email,
         name: users.name,
         isPm: users.isPm,
-        workspaceId: workspaces.id,
+        workspaceId: sessions.workspaceId,
         workspaceName: workspaces.name,
+        // Read on every request, so a role change or removal takes effect on the member's next request.
         role: memberships.role,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
-      .innerJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
+      .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
       .where(eq(sessions.idHash, hashSessionId(raw)));
     if (!row) {
       // Unknown to us (pruned, forged, or from another database): forget it.
@@ -101,13 +104,31 @@ async function sessionPlugin(fastify: FastifyInstance) {
       request.sessionStatus = 'expired';
       return;
     }
-    if (now.getTime() - row.lastSeenAt.getTime() >= touchIntervalMs) {
-      await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, row.idHash));
+    // Removed from the current workspace: carry on in another of the user's workspaces, if any is left.
+    const { workspaceId, workspaceName, role } = row;
+    const workspace = role ? { workspaceId, workspaceName, role } : await firstWorkspaceOf(row.userId);
+    if (!workspace) {
+      request.sessionStatus = 'expired';
+      return;
     }
-    const { idHash: _idHash, lastSeenAt: _lastSeenAt, expiresAt: _expiresAt, ...actor } = row;
-    request.actor = actor;
+    const moved = workspace.workspaceId !== row.workspaceId;
+    if (moved || now.getTime() - row.lastSeenAt.getTime() >= touchIntervalMs) {
+      await db.update(sessions).set({ lastSeenAt: now, workspaceId: workspace.workspaceId }).where(eq(sessions.idHash, row.idHash));
+    }
+    request.actor = { userId: row.userId, email: row.email, name: row.name, isPm: row.isPm, ...workspace };
     request.sessionStatus = 'active';
   });
+
+  async function firstWorkspaceOf(userId: string) {
+    const [workspace] = await db
+      .select({ workspaceId: workspaces.id, workspaceName: workspaces.name, role: memberships.role })
+      .from(memberships)
+      .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+      .where(eq(memberships.userId, userId))
+      .orderBy(asc(memberships.createdAt))
+      .limit(1);
+    return workspace;
+  }
 
   fastify.decorate('requireActor', async (request: FastifyRequest) => {
     actorOf(request);
@@ -123,6 +144,10 @@ async function sessionPlugin(fastify: FastifyInstance) {
       await db.delete(sessions).where(lt(sessions.expiresAt, new Date(now.getTime() - expiredRetentionMs)));
       reply.setCookie(sessionCookie, raw, { ...cookieOptions(reply.request), maxAge: config.sessionAbsoluteSeconds });
       return raw;
+    },
+    async switchWorkspace(request: FastifyRequest, workspaceId: string) {
+      const raw = request.cookies[sessionCookie];
+      if (raw) await db.update(sessions).set({ workspaceId }).where(eq(sessions.idHash, hashSessionId(raw)));
     },
     async end(request: FastifyRequest, reply: FastifyReply) {
       const raw = request.cookies[sessionCookie];

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { profileSchema, sessionStateSchema, signInBodySchema, type SessionUser } from '#shared/contracts/session.ts';
+import { switchWorkspaceBodySchema } from '#shared/contracts/workspaces.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
-import { AppError } from '../../plugins/errors.ts';
+import { AppError, notFound } from '../../plugins/errors.ts';
+import { findWorkspace } from '../workspaces/queries.ts';
 import { verifyPassword } from './password.ts';
 import { findUserByEmail, listMemberships } from './queries.ts';
 import { createSignInLimiter } from './sign-in-limiter.ts';
@@ -51,6 +53,18 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
     await fastify.sessions.end(request, reply);
     return reply.code(204).send(null);
   });
+
+  fastify.put(
+    '/session/workspace',
+    { onRequest: fastify.requireActor, schema: { body: switchWorkspaceBodySchema, response: { 200: sessionStateSchema } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const workspace = await findWorkspace(fastify.db, actor, request.body.workspaceId);
+      if (!workspace) throw notFound('The workspace');
+      await fastify.sessions.switchWorkspace(request, workspace.workspaceId);
+      return { user: toSessionUser({ ...actor, ...workspace }), csrfToken: fastify.csrf.tokenFor(request, reply) };
+    },
+  );
 
   fastify.get(
     '/me',

@@ -1,7 +1,11 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
-import { excerptLength, type CreateSnipBody, type Snip, type SnipPage, type UpdateSnipBody } from '#shared/contracts/snips.ts';
+import { randomBytes } from 'node:crypto';
+import { and, arrayContains, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import {
+  excerptLength, type CreateSnipBody, type PublicSnip, type Snip, type SnipLanguage, type SnipPage, type SnipVisibility,
+  type UpdateSnipBody,
+} from '#shared/contracts/snips.ts';
 import type { Database } from '../../db/client.ts';
-import { snips, users } from '../../db/schema.ts';
+import { snips, users, workspaces } from '../../db/schema.ts';
 import type { Actor } from '../../plugins/session.ts';
 import { snipsVisibleTo } from './policy.ts';
 
@@ -15,18 +19,25 @@ const snipColumns = {
   tags: snips.tags,
   visibility: snips.visibility,
   version: snips.version,
+  publicSlug: snips.publicSlug,
   createdAt: snips.createdAt,
   updatedAt: snips.updatedAt,
 };
 
-type SnipRow = { [K in keyof typeof snipColumns]: (typeof snipColumns)[K]['_']['data'] };
+type RowWithAuthor = { authorId: string; authorName: string; createdAt: Date; updatedAt: Date };
 
-const toSnipFields = ({ authorId, authorName, createdAt, updatedAt, ...row }: SnipRow) => ({
+const toSnipFields = <Row extends RowWithAuthor>({ authorId, authorName, createdAt, updatedAt, ...row }: Row) => ({
   ...row,
   author: { id: authorId, name: authorName },
   createdAt: createdAt.toISOString(),
   updatedAt: updatedAt.toISOString(),
 });
+
+/** Workspace pages show the current workspace only; public snips of other workspaces are reached by link. */
+const visibleInCurrentWorkspace = (actor: Actor) => and(snipsVisibleTo(actor), eq(snips.workspaceId, actor.workspaceId));
+
+/** 128 random bits: the link is the only key to a public snip. */
+export const newPublicSlug = () => randomBytes(16).toString('base64url');
 
 /** A keyset cursor: the (created_at, id) of the last row served, so pages stay stable while rows are added. */
 export function encodeCursor(row: { createdAt: Date | string; id: string }): string {
@@ -42,15 +53,42 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
   return { createdAt: at, id };
 }
 
-export async function listSnips(db: Database, actor: Actor, page: { limit: number; after?: { createdAt: Date; id: string } | undefined }): Promise<SnipPage> {
-  const after = page.after;
+/** Each word of the query must match, as a whole word or a prefix: "deb go" finds "debounce" in Go snips. */
+export function searchCondition(q: string): SQL | undefined {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}_-]+/gu)?.slice(0, 10) ?? [];
+  const terms = words.map((word) => word.replace(/^-+|-+$/g, '')).filter(Boolean);
+  if (terms.length === 0) return undefined;
+  const query = terms.map((term) => `'${term}':*`).join(' & ');
+  return sql`${snips.search} @@ to_tsquery('simple', ${query})`;
+}
+
+export type SnipFilters = {
+  q?: string | undefined;
+  language?: SnipLanguage | undefined;
+  tag?: string | undefined;
+  visibility?: SnipVisibility | undefined;
+  author?: string | undefined;
+};
+
+/** One page of the current workspace's snips that the actor may see, newest first, filtered. */
+export async function listSnips(
+  db: Database,
+  actor: Actor,
+  page: { limit: number; after?: { createdAt: Date; id: string } | undefined; filters?: SnipFilters },
+): Promise<SnipPage> {
+  const { after, filters = {} } = page;
   const rows = await db
     .select({ ...snipColumns, excerpt: sql<string>`left(${snips.body}, ${excerptLength})` })
     .from(snips)
     .innerJoin(users, eq(users.id, snips.authorId))
     .where(
       and(
-        snipsVisibleTo(actor),
+        visibleInCurrentWorkspace(actor),
+        filters.q === undefined ? undefined : searchCondition(filters.q),
+        filters.language === undefined ? undefined : eq(snips.language, filters.language),
+        filters.tag === undefined ? undefined : arrayContains(snips.tags, [filters.tag]),
+        filters.visibility === undefined ? undefined : eq(snips.visibility, filters.visibility),
+        filters.author === undefined ? undefined : eq(snips.authorId, filters.author),
         after && or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id))),
       ),
     )
@@ -66,28 +104,60 @@ export async function findSnip(db: Database, actor: Actor, id: string): Promise<
     .select({ ...snipColumns, body: snips.body })
     .from(snips)
     .innerJoin(users, eq(users.id, snips.authorId))
-    .where(and(snipsVisibleTo(actor), eq(snips.id, id)));
+    .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id)));
   return row && { ...toSnipFields(row), body: row.body };
+}
+
+export async function findPublicSnip(db: Database, viewer: Actor | null, slug: string): Promise<PublicSnip | undefined> {
+  const [row] = await db
+    .select({
+      title: snips.title,
+      body: snips.body,
+      language: snips.language,
+      tags: snips.tags,
+      updatedAt: snips.updatedAt,
+      authorName: users.name,
+      workspaceName: workspaces.name,
+    })
+    .from(snips)
+    .innerJoin(users, eq(users.id, snips.authorId))
+    .innerJoin(workspaces, eq(workspaces.id, snips.workspaceId))
+    .where(and(snipsVisibleTo(viewer), eq(snips.visibility, 'public'), eq(snips.publicSlug, slug)));
+  return row && { ...row, updatedAt: row.updatedAt.toISOString() };
 }
 
 export async function insertSnip(db: Database, actor: Actor, input: Required<CreateSnipBody>, now: Date): Promise<string> {
   const [row] = await db
     .insert(snips)
-    .values({ ...input, workspaceId: actor.workspaceId, authorId: actor.userId, createdAt: now, updatedAt: now })
+    .values({
+      ...input,
+      workspaceId: actor.workspaceId,
+      authorId: actor.userId,
+      publicSlug: input.visibility === 'public' ? newPublicSlug() : null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning({ id: snips.id });
   return row!.id;
 }
 
 /** Applies the change only if the row is still at `version`; returns false when someone saved in between. */
 export async function updateSnip(db: Database, actor: Actor, id: string, { version, ...changes }: UpdateSnipBody, now: Date): Promise<boolean> {
+  // A snip keeps its link while it stays public; leaving public revokes it, and coming back gets a new one.
+  const publicSlug =
+    changes.visibility === undefined
+      ? undefined
+      : changes.visibility === 'public'
+        ? sql`coalesce(${snips.publicSlug}, ${newPublicSlug()})`
+        : null;
   const updated = await db
     .update(snips)
-    .set({ ...changes, version: sql`${snips.version} + 1`, updatedAt: now })
-    .where(and(snipsVisibleTo(actor), eq(snips.id, id), eq(snips.version, version)))
+    .set({ ...changes, ...(publicSlug === undefined ? {} : { publicSlug }), version: sql`${snips.version} + 1`, updatedAt: now })
+    .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id), eq(snips.version, version)))
     .returning({ id: snips.id });
   return updated.length === 1;
 }
 
 export async function deleteSnip(db: Database, actor: Actor, id: string): Promise<void> {
-  await db.delete(snips).where(and(snipsVisibleTo(actor), eq(snips.id, id)));
+  await db.delete(snips).where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id)));
 }

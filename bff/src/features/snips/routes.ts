@@ -2,17 +2,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createSnipBodySchema, snipIdParamsSchema, snipListQuerySchema, snipPageSchema, snipSchema, updateSnipBodySchema,
+  type Snip,
 } from '#shared/contracts/snips.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
-import { actorOf } from '../../plugins/session.ts';
+import { actorOf, type Actor } from '../../plugins/session.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
 import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, updateSnip } from './queries.ts';
+
+const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: snip.author.id, visibility: snip.visibility });
 
 const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
 
-  const findVisibleSnip = async (actor: ReturnType<typeof actorOf>, id: string) => {
+  const findVisibleSnip = async (actor: Actor, id: string) => {
     const snip = await findSnip(db, actor, id);
     // Not visible and not existing look the same from outside: 404 either way.
     if (!snip) throw notFound('The snip');
@@ -20,14 +23,14 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   };
 
   fastify.get('/snips', { schema: { querystring: snipListQuerySchema, response: { 200: snipPageSchema } } }, async (request) => {
-    const { limit, cursor } = request.query;
+    const { limit, cursor, ...filters } = request.query;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) {
       throw new AppError(400, 'invalid_request', 'The cursor is not one this server handed out.', {
         details: { issues: [{ location: 'querystring', path: 'cursor', message: 'invalid cursor' }] },
       });
     }
-    return listSnips(db, actorOf(request), { limit, after });
+    return listSnips(db, actorOf(request), { limit, after, filters });
   });
 
   fastify.post('/snips', { schema: { body: createSnipBodySchema, response: { 201: snipSchema } } }, async (request, reply) => {
@@ -47,7 +50,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request) => {
       const actor = actorOf(request);
       const snip = await findVisibleSnip(actor, request.params.id);
-      if (!canEditSnip(actor, { workspaceId: snip.workspaceId, authorId: snip.author.id })) {
+      if (!canEditSnip(actor, snipFacts(snip))) {
         throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
       }
       if (!(await updateSnip(db, actor, snip.id, request.body, clock.now()))) {
@@ -62,7 +65,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.delete('/snips/:id', { schema: { params: snipIdParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
     const actor = actorOf(request);
     const snip = await findVisibleSnip(actor, request.params.id);
-    if (!canDeleteSnip(actor, { workspaceId: snip.workspaceId, authorId: snip.author.id })) {
+    if (!canDeleteSnip(actor, snipFacts(snip))) {
       throw new AppError(403, 'forbidden', 'You cannot delete this snip.');
     }
     await deleteSnip(db, actor, snip.id);
