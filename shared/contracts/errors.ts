@@ -10,6 +10,12 @@ export const apiErrorSchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
+/** `details` of a 400 `invalid_request`: one entry per bad field; `path` is dotted ("title", "tags.2"). */
+export const fieldIssuesSchema = z.object({
+  issues: z.array(z.object({ location: z.string().optional(), path: z.string(), message: z.string() })),
+});
+export type FieldIssue = z.infer<typeof fieldIssuesSchema>['issues'][number];
+
 export const errorCodes = [
   'invalid_request',
   'invalid_json',

@@ -1,0 +1,73 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { Suspense } from 'react';
+import { Link, NavLink, Outlet, type LoaderFunctionArgs } from 'react-router';
+import { describeError } from '../api/api-error.ts';
+import { useSession } from '../features/auth/get-session.ts';
+import { requireUser } from '../features/auth/sign-in-redirect.ts';
+import { useSignOut } from '../features/auth/sign-out.ts';
+import { Banner } from '../ui/banner.tsx';
+import { Button } from '../ui/button.tsx';
+import { LoadingState } from '../ui/loading-state.tsx';
+import { PageProgress } from '../ui/page-progress.tsx';
+import './app-shell.css';
+
+export function workspaceLoader(queryClient: QueryClient) {
+  return async ({ request }: LoaderFunctionArgs) => {
+    await requireUser(queryClient, request);
+    return null;
+  };
+}
+
+export function WorkspaceLayout() {
+  // May turn null while this is still on screen (signing out, a 401): the guard then takes over on navigation.
+  const { user } = useSession();
+  const signOut = useSignOut();
+
+  return (
+    <div className="app-shell">
+      <PageProgress />
+      <header className="app-header">
+        <div className="app-header__inner">
+          <div className="app-header__start">
+            <Link to="/snips" className="brand">
+              Snipdesk
+            </Link>
+            {user && (
+              <span className="workspace-name">
+                <span className="visually-hidden">Workspace: </span>
+                {user.workspace.name}
+              </span>
+            )}
+            <nav aria-label="Main" className="app-nav">
+              <NavLink to="/snips" end className="app-nav__link">
+                Snips
+              </NavLink>
+            </nav>
+          </div>
+          {user && (
+            <div className="app-header__end">
+              <div className="user-badge">
+                <span className="user-badge__avatar" aria-hidden="true">
+                  {(user.name || user.email).charAt(0).toUpperCase()}
+                </span>
+                <span className="user-badge__text">
+                  <span className="user-badge__name">{user.name}</span>
+                  <span className="user-badge__email">{user.email}</span>
+                </span>
+              </div>
+              <Button variant="ghost" onClick={() => signOut.mutate()} pending={signOut.isPending}>
+                Sign out
+              </Button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main className="app-main">
+        {signOut.error && <Banner tone="error">{describeError(signOut.error)}</Banner>}
+        <Suspense fallback={<LoadingState />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}

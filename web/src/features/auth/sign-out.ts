@@ -1,0 +1,24 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { apiRequest } from '../../api/api-client.ts';
+import { authKeys } from './auth-keys.ts';
+import { markSignedOut } from './get-session.ts';
+
+/** DELETE /api/session: 204. The CSRF token dies with the session; the sign-in page fetches a fresh one. */
+export function deleteSession(): Promise<void> {
+  return apiRequest('/api/session', { method: 'DELETE' });
+}
+
+export function useSignOut() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return useMutation({
+    mutationFn: deleteSession,
+    onSuccess: async () => {
+      markSignedOut(queryClient);
+      await navigate('/sign-in', { replace: true });
+      // Only once the signed-in pages are gone: removing their data earlier would make them refetch it.
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
+    },
+  });
+}

@@ -1,0 +1,73 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useNavigate, useParams, type LoaderFunctionArgs } from 'react-router';
+import { isApiError } from '../../api/api-error.ts';
+import { Button } from '../../ui/button.tsx';
+import { requireUser } from '../auth/sign-in-redirect.ts';
+import { snipQueryOptions, useSnip } from './get-snip.ts';
+import { SnipEditor } from './snip-editor.tsx';
+import { snipIdFrom } from './snip-id.ts';
+import { useUpdateSnip } from './update-snip.ts';
+
+export function editSnipLoader(queryClient: QueryClient) {
+  return async ({ request, params }: LoaderFunctionArgs) => {
+    const id = snipIdFrom(params);
+    await requireUser(queryClient, request);
+    // Edit what is current now, not what some list or page cached a while ago.
+    await queryClient.fetchQuery({ ...snipQueryOptions(id), staleTime: 0 });
+    return null;
+  };
+}
+
+export function EditSnipPage() {
+  const id = useParams().id ?? '';
+  const snip = useSnip(id);
+  const update = useUpdateSnip(id);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  // The version the form was filled from. A background refetch may bring a newer snip; the form must keep
+  // saving against the version the person actually saw, so that a concurrent save surfaces as a 409.
+  const [baseVersion, setBaseVersion] = useState(snip.version);
+  const [reloading, setReloading] = useState(false);
+
+  async function loadLatest() {
+    setReloading(true);
+    try {
+      const latest = await queryClient.fetchQuery({ ...snipQueryOptions(id), staleTime: 0 });
+      update.reset();
+      setBaseVersion(latest.version);
+    } finally {
+      setReloading(false);
+    }
+  }
+
+  const conflict = isApiError(update.error, 'version_conflict');
+
+  return (
+    <section className="page page--narrow">
+      <title>{`Edit ${snip.title} · Snipdesk`}</title>
+      <header className="page__header">
+        <h1>Edit snip</h1>
+      </header>
+      <SnipEditor
+        // A new base version starts the form over from the latest saved snip.
+        key={baseVersion}
+        initial={snip}
+        submitLabel="Save changes"
+        pending={update.isPending}
+        error={update.error}
+        errorActions={
+          conflict && (
+            <Button onClick={() => void loadLatest()} pending={reloading}>
+              Discard my changes and load the latest
+            </Button>
+          )
+        }
+        cancelTo={`/snips/${id}`}
+        onSubmit={(draft) =>
+          update.mutate({ ...draft, version: baseVersion }, { onSuccess: (saved) => void navigate(`/snips/${saved.id}`) })
+        }
+      />
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../api/api-error.ts';
+import { emptyDraft, SnipEditor, type SnipEditorProps } from './snip-editor.tsx';
+
+afterEach(cleanup);
+
+/** The editor links "Cancel" with the router, so it renders inside one. */
+function renderEditor(props: Partial<SnipEditorProps> = {}) {
+  const onSubmit = vi.fn();
+  const router = createMemoryRouter([
+    {
+      path: '/',
+      element: (
+        <SnipEditor initial={emptyDraft} submitLabel="Create snip" pending={false} error={null} cancelTo="/" onSubmit={onSubmit} {...props} />
+      ),
+    },
+  ]);
+  render(<RouterProvider router={router} />);
+  return { onSubmit, user: userEvent.setup() };
+}
+
+/** The error text a screen reader announces with the field: whatever its aria-describedby points at. */
+function describedErrorOf(label: string): string | undefined {
+  const control = screen.getByLabelText(label);
+  if (control.getAttribute('aria-invalid') !== 'true') return undefined;
+  const ids = control.getAttribute('aria-describedby')?.split(' ') ?? [];
+  return ids.map((id) => document.getElementById(id)).find((node) => node?.className === 'field__error')?.textContent ?? undefined;
+}
+
+describe('SnipEditor', () => {
+  it('submits a parsed draft: trimmed title, tags split and lowercased', async () => {
+    const { onSubmit, user } = renderEditor();
+    await user.type(screen.getByLabelText('Title'), '  Vacuum tips ');
+    await user.selectOptions(screen.getByLabelText('Language'), 'sql');
+    await user.selectOptions(screen.getByLabelText('Visibility'), 'private');
+    await user.type(screen.getByLabelText('Tags'), 'Postgres, ops,,');
+    await user.type(screen.getByLabelText('Body'), 'VACUUM ANALYZE;');
+    await user.click(screen.getByRole('button', { name: 'Create snip' }));
+
+    expect(onSubmit).toHaveBeenCalledExactlyOnceWith({
+      title: 'Vacuum tips',
+      language: 'sql',
+      visibility: 'private',
+      tags: ['postgres', 'ops'],
+      body: 'VACUUM ANALYZE;',
+    });
+  });
+
+  it('shows mistakes next to their fields before sending anything', async () => {
+    const { onSubmit, user } = renderEditor();
+    await user.type(screen.getByLabelText('Tags'), 'ok, not ok');
+    await user.click(screen.getByRole('button', { name: 'Create snip' }));
+
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(describedErrorOf('Title')).toBe('a title is required');
+    expect(describedErrorOf('Tags')).toBe('tags are lowercase letters, digits and dashes');
+    expect(describedErrorOf('Body')).toBeUndefined();
+    expect(screen.getByRole('alert').textContent).toContain('Please fix the highlighted fields.');
+    expect(document.activeElement).toBe(screen.getByLabelText('Title'));
+  });
+
+  it("shows the server's field issues next to the fields, and the others in the banner", () => {
+    const error = new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: 'Invalid request',
+      details: {
+        issues: [
+          { path: 'body', message: 'body is too long' },
+          { path: 'tags.1', message: 'tag is too long' },
+          { path: 'version', message: 'version must be positive' },
+        ],
+      },
+    });
+    renderEditor({ initial: { ...emptyDraft, title: 'Kept' }, error });
+
+    expect(describedErrorOf('Body')).toBe('body is too long');
+    expect(describedErrorOf('Tags')).toBe('tag is too long');
+    expect(describedErrorOf('Title')).toBeUndefined();
+    expect(screen.getByRole('alert').textContent).toContain('version must be positive');
+  });
+
+  it('explains a version conflict and offers the way out it is given', () => {
+    const error = new ApiError({ status: 409, code: 'version_conflict', message: 'conflict' });
+    renderEditor({ error, errorActions: <button type="button">Load the latest</button> });
+
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Someone else saved this snip while you were editing it');
+    expect(screen.getByRole('button', { name: 'Load the latest' })).toBeDefined();
+  });
+});

@@ -1,0 +1,51 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { Link, useParams, type LoaderFunctionArgs } from 'react-router';
+import { describeError } from '../../api/api-error.ts';
+import { Banner } from '../../ui/banner.tsx';
+import { ButtonLink } from '../../ui/button.tsx';
+import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { requireUser } from '../auth/sign-in-redirect.ts';
+import { useDeleteSnip } from './delete-snip.ts';
+import { snipQueryOptions, useSnip } from './get-snip.ts';
+import { snipIdFrom } from './snip-id.ts';
+import { SnipMeta, SnipTags } from './snip-meta.tsx';
+import './snips.css';
+
+export function snipLoader(queryClient: QueryClient) {
+  return async ({ request, params }: LoaderFunctionArgs) => {
+    const id = snipIdFrom(params);
+    await requireUser(queryClient, request);
+    await queryClient.ensureQueryData(snipQueryOptions(id));
+    return null;
+  };
+}
+
+export function SnipPage() {
+  const id = useParams().id ?? '';
+  const snip = useSnip(id);
+  const deletion = useDeleteSnip(id);
+
+  return (
+    <article className="page">
+      <title>{`${snip.title} · Snipdesk`}</title>
+      <p className="breadcrumb">
+        <Link to="/snips">← All snips</Link>
+      </p>
+      <header className="page__header">
+        <h1>{snip.title}</h1>
+        <div className="page__actions">
+          <ButtonLink to={`/snips/${snip.id}/edit`}>Edit</ButtonLink>
+          <ConfirmButton confirmLabel="Really delete?" onConfirm={() => deletion.mutate()} pending={deletion.isPending}>
+            Delete
+          </ConfirmButton>
+        </div>
+      </header>
+      {deletion.error && <Banner tone="error">{describeError(deletion.error)}</Banner>}
+      <SnipMeta snip={snip} />
+      <SnipTags tags={snip.tags} />
+      <pre className="snip-body">
+        <code className={`language-${snip.language}`}>{snip.body}</code>
+      </pre>
+    </article>
+  );
+}

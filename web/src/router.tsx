@@ -1,0 +1,73 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createBrowserRouter, redirect } from 'react-router';
+import { NotFoundPage } from './app/not-found-page.tsx';
+import { RootErrorBoundary, RouteErrorBoundary } from './app/route-error.tsx';
+import { WorkspaceLayout, workspaceLoader } from './app/workspace-layout.tsx';
+import { defaultLandingPath } from './features/auth/sign-in-redirect.ts';
+import { LoadingState } from './ui/loading-state.tsx';
+
+/**
+ * Pages load lazily; each page module exports its component and a loader factory. Loaders fill the
+ * react-query cache (`ensureQueryData`) and the components read the same query options from it.
+ */
+export function createRouter(queryClient: QueryClient) {
+  return createBrowserRouter([
+    {
+      id: 'root',
+      HydrateFallback: () => <LoadingState />,
+      ErrorBoundary: RootErrorBoundary,
+      children: [
+        {
+          path: '/sign-in',
+          lazy: async () => {
+            const page = await import('./features/auth/sign-in-page.tsx');
+            return { loader: page.signInLoader(queryClient), Component: page.SignInPage };
+          },
+        },
+        {
+          path: '/',
+          loader: workspaceLoader(queryClient),
+          Component: WorkspaceLayout,
+          children: [
+            {
+              // Pathless: errors of any page render inside the layout, under the header.
+              ErrorBoundary: RouteErrorBoundary,
+              children: [
+                { index: true, loader: () => redirect(defaultLandingPath) },
+                {
+                  path: 'snips',
+                  lazy: async () => {
+                    const page = await import('./features/snips/snip-list-page.tsx');
+                    return { loader: page.snipListLoader(queryClient), Component: page.SnipListPage };
+                  },
+                },
+                {
+                  path: 'snips/new',
+                  lazy: async () => {
+                    const page = await import('./features/snips/new-snip-page.tsx');
+                    return { loader: page.newSnipLoader(queryClient), Component: page.NewSnipPage };
+                  },
+                },
+                {
+                  path: 'snips/:id',
+                  lazy: async () => {
+                    const page = await import('./features/snips/snip-page.tsx');
+                    return { loader: page.snipLoader(queryClient), Component: page.SnipPage };
+                  },
+                },
+                {
+                  path: 'snips/:id/edit',
+                  lazy: async () => {
+                    const page = await import('./features/snips/edit-snip-page.tsx');
+                    return { loader: page.editSnipLoader(queryClient), Component: page.EditSnipPage };
+                  },
+                },
+                { path: '*', Component: NotFoundPage },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ]);
+}
