@@ -15,7 +15,7 @@ async function spaPlugin(fastify: FastifyInstance) {
   if (hasSpa) {
     await fastify.register(fastifyStatic, {
       root,
-      wildcard: false,
+      // Looked up per request, so a rebuild while the server runs serves the new assets; misses fall through below.
       index: false,
       // Vite fingerprints asset names, so they may be cached for good; index.html must always be revalidated.
       setHeaders: (res, path) => {
