@@ -6,11 +6,13 @@ import authRoutes from './features/auth/routes.ts';
 import healthRoutes from './features/health/routes.ts';
 import publicSnipRoutes from './features/snips/public-routes.ts';
 import snipRoutes from './features/snips/routes.ts';
+import testControlRoutes from './features/test-controls/routes.ts';
 import workspaceRoutes from './features/workspaces/routes.ts';
 import configPlugin from './plugins/config.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
+import idempotencyPlugin from './plugins/idempotency.ts';
 import openapiPlugin from './plugins/openapi.ts';
 import securityHeadersPlugin from './plugins/security-headers.ts';
 import sessionPlugin from './plugins/session.ts';
@@ -35,12 +37,14 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(databasePlugin);
   await app.register(sessionPlugin);
   await app.register(csrfPlugin);
+  await app.register(idempotencyPlugin);
 
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
   await app.register(snipRoutes, { prefix: '/api' });
   await app.register(publicSnipRoutes, { prefix: '/api' });
   await app.register(workspaceRoutes, { prefix: '/api' });
+  if (config.env === 'test') await app.register(testControlRoutes, { prefix: '/api' });
 
   await app.register(spaPlugin);
   return app;

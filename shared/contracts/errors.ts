@@ -28,6 +28,7 @@ export const errorCodes = [
   'version_conflict',
   'last_owner',
   'already_member',
+  'idempotency_key_reused',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

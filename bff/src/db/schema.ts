@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean, check, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
@@ -92,4 +92,22 @@ export const snips = pgTable(
     index('snips_author_idx').on(table.authorId),
     check('snips_visibility_check', sql`${table.visibility} in ('private', 'workspace', 'public')`),
   ],
+);
+
+/**
+ * Responses to requests sent with an `Idempotency-Key`, per user: a retried create or update replays the stored
+ * response instead of landing twice. Written in the same transaction as the change itself.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** Method, path and body of the first request: the same key with another request is refused. */
+    fingerprint: text('fingerprint').notNull(),
+    statusCode: integer('status_code').notNull(),
+    body: jsonb('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.key] }), index('idempotency_keys_created_idx').on(table.createdAt)],
 );

@@ -27,6 +27,8 @@ declare module 'fastify' {
       /** Starts a session and sets its cookie; returns the raw cookie value. */
       start(reply: FastifyReply, userId: string, workspaceId: string): Promise<string>;
       end(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+      /** Ends this request's session now, as if its time had run out: the next request answers `session_expired`. */
+      expire(request: FastifyRequest): Promise<void>;
       /** Makes another workspace current for this session; the caller has checked the membership. */
       switchWorkspace(request: FastifyRequest, workspaceId: string): Promise<void>;
     };
@@ -144,6 +146,10 @@ async function sessionPlugin(fastify: FastifyInstance) {
       await db.delete(sessions).where(lt(sessions.expiresAt, new Date(now.getTime() - expiredRetentionMs)));
       reply.setCookie(sessionCookie, raw, { ...cookieOptions(reply.request), maxAge: config.sessionAbsoluteSeconds });
       return raw;
+    },
+    async expire(request: FastifyRequest) {
+      const raw = request.cookies[sessionCookie];
+      if (raw) await db.update(sessions).set({ expiresAt: clock.now() }).where(eq(sessions.idHash, hashSessionId(raw)));
     },
     async switchWorkspace(request: FastifyRequest, workspaceId: string) {
       const raw = request.cookies[sessionCookie];

@@ -6,6 +6,7 @@ import {
 } from '#shared/contracts/snips.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
+import type { Database } from '../../db/client.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
 import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, updateSnip } from './queries.ts';
 
@@ -15,8 +16,8 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
 
-  const findVisibleSnip = async (actor: Actor, id: string) => {
-    const snip = await findSnip(db, actor, id);
+  const findVisibleSnip = async (actor: Actor, id: string, database: Database = db) => {
+    const snip = await findSnip(database, actor, id);
     // Not visible and not existing look the same from outside: 404 either way.
     if (!snip) throw notFound('The snip');
     return snip;
@@ -36,8 +37,11 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post('/snips', { schema: { body: createSnipBodySchema, response: { 201: snipSchema } } }, async (request, reply) => {
     const actor = actorOf(request);
     if (!canCreateSnip(actor)) throw new AppError(403, 'forbidden', 'Viewers cannot create snips.');
-    const id = await insertSnip(db, actor, request.body, clock.now());
-    return reply.code(201).send(await findVisibleSnip(actor, id));
+    // A create retried after signing in again (same Idempotency-Key) lands once.
+    return fastify.idempotently(request, reply, async (tx) => {
+      const id = await insertSnip(tx, actor, request.body, clock.now());
+      return { statusCode: 201, body: await findVisibleSnip(actor, id, tx) };
+    });
   });
 
   fastify.get('/snips/:id', { schema: { params: snipIdParamsSchema, response: { 200: snipSchema } } }, async (request) =>
@@ -47,18 +51,20 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.patch(
     '/snips/:id',
     { schema: { params: snipIdParamsSchema, body: updateSnipBodySchema, response: { 200: snipSchema } } },
-    async (request) => {
+    async (request, reply) => {
       const actor = actorOf(request);
-      const snip = await findVisibleSnip(actor, request.params.id);
-      if (!canEditSnip(actor, snipFacts(snip))) {
-        throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
-      }
-      if (!(await updateSnip(db, actor, snip.id, request.body, clock.now()))) {
-        throw new AppError(409, 'version_conflict', 'Someone saved this snip after you opened it. Reload to see their changes.', {
-          details: { currentVersion: (await findVisibleSnip(actor, snip.id)).version },
-        });
-      }
-      return findVisibleSnip(actor, snip.id);
+      return fastify.idempotently(request, reply, async (tx) => {
+        const snip = await findVisibleSnip(actor, request.params.id, tx);
+        if (!canEditSnip(actor, snipFacts(snip))) {
+          throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
+        }
+        if (!(await updateSnip(tx, actor, snip.id, request.body, clock.now()))) {
+          throw new AppError(409, 'version_conflict', 'Someone saved this snip after you opened it. Reload to see their changes.', {
+            details: { currentVersion: snip.version },
+          });
+        }
+        return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
+      });
     },
   );
 
