@@ -39,6 +39,14 @@ export class SignInPage {
   }
 }
 
+/** Signs `page` in as a demo user from the sign-in page and waits until the app has let them in. */
+export async function signIn(page: Page, user: DemoUser): Promise<void> {
+  const signInPage = new SignInPage(page);
+  await signInPage.goto();
+  await signInPage.submitCredentials(demoUsers[user]);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
 interface Fixtures {
   signInPage: SignInPage;
   /** Signs in as a demo user from the sign-in page and waits until the app has let them in. */
@@ -49,12 +57,8 @@ export const test = base.extend<Fixtures>({
   signInPage: async ({ page }, use) => {
     await use(new SignInPage(page));
   },
-  signInAs: async ({ page, signInPage }, use) => {
-    await use(async (user) => {
-      await signInPage.goto();
-      await signInPage.submitCredentials(demoUsers[user]);
-      await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-    });
+  signInAs: async ({ page }, use) => {
+    await use((user) => signIn(page, user));
   },
 });
 

@@ -25,6 +25,14 @@ export function createRouter(queryClient: QueryClient) {
           },
         },
         {
+          // Outside the workspace: a public link opens signed out, in a frame of its own.
+          path: '/s/:slug',
+          lazy: async () => {
+            const page = await import('./features/snips/public-snip-page.tsx');
+            return { loader: page.publicSnipLoader(queryClient), Component: page.PublicSnipPage, ErrorBoundary: page.PublicSnipError };
+          },
+        },
+        {
           path: '/',
           loader: workspaceLoader(queryClient),
           Component: WorkspaceLayout,
@@ -60,6 +68,13 @@ export function createRouter(queryClient: QueryClient) {
                   lazy: async () => {
                     const page = await import('./features/snips/edit-snip-page.tsx');
                     return { loader: page.editSnipLoader(queryClient), Component: page.EditSnipPage };
+                  },
+                },
+                {
+                  path: 'members',
+                  lazy: async () => {
+                    const page = await import('./features/workspaces/members-page.tsx');
+                    return { loader: page.membersLoader(queryClient), Component: page.MembersPage };
                   },
                 },
                 { path: '*', Component: NotFoundPage },

@@ -5,6 +5,9 @@ import { describeError } from '../api/api-error.ts';
 import { useSession } from '../features/auth/get-session.ts';
 import { requireUser } from '../features/auth/sign-in-redirect.ts';
 import { useSignOut } from '../features/auth/sign-out.ts';
+import { membershipsQueryOptions } from '../features/workspaces/list-memberships.ts';
+import { useSwitchWorkspace } from '../features/workspaces/switch-workspace.ts';
+import { WorkspaceSwitcher } from '../features/workspaces/workspace-switcher.tsx';
 import { Banner } from '../ui/banner.tsx';
 import { Button } from '../ui/button.tsx';
 import { LoadingState } from '../ui/loading-state.tsx';
@@ -14,6 +17,8 @@ import './app-shell.css';
 export function workspaceLoader(queryClient: QueryClient) {
   return async ({ request }: LoaderFunctionArgs) => {
     await requireUser(queryClient, request);
+    // The header's workspace switcher lists the person's workspaces.
+    await queryClient.ensureQueryData(membershipsQueryOptions);
     return null;
   };
 }
@@ -22,6 +27,7 @@ export function WorkspaceLayout() {
   // May turn null while this is still on screen (signing out, a 401): the guard then takes over on navigation.
   const { user } = useSession();
   const signOut = useSignOut();
+  const switchWorkspace = useSwitchWorkspace();
 
   return (
     <div className="app-shell">
@@ -33,14 +39,20 @@ export function WorkspaceLayout() {
               Snipdesk
             </Link>
             {user && (
-              <span className="workspace-name">
-                <span className="visually-hidden">Workspace: </span>
-                {user.workspace.name}
-              </span>
+              <Suspense fallback={<span className="workspace-name">{user.workspace.name}</span>}>
+                <WorkspaceSwitcher
+                  user={user}
+                  onSwitch={(workspaceId) => switchWorkspace.mutate(workspaceId)}
+                  pendingWorkspaceId={switchWorkspace.isPending ? switchWorkspace.variables : undefined}
+                />
+              </Suspense>
             )}
             <nav aria-label="Main" className="app-nav">
               <NavLink to="/snips" end className="app-nav__link">
                 Snips
+              </NavLink>
+              <NavLink to="/members" end className="app-nav__link">
+                Members
               </NavLink>
             </nav>
           </div>
@@ -64,6 +76,11 @@ export function WorkspaceLayout() {
       </header>
       <main className="app-main">
         {signOut.error && <Banner tone="error">{describeError(signOut.error)}</Banner>}
+        {switchWorkspace.error && (
+          <Banner tone="error" title="Could not switch workspaces.">
+            {describeError(switchWorkspace.error)}
+          </Banner>
+        )}
         <Suspense fallback={<LoadingState />}>
           <Outlet />
         </Suspense>

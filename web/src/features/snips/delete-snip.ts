@@ -21,6 +21,7 @@ export function useDeleteSnip(id: string) {
         data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== id) })) },
       );
       void queryClient.invalidateQueries({ queryKey: snipKeys.lists(), refetchType: 'all' });
+      void queryClient.invalidateQueries({ queryKey: snipKeys.publicSnips() });
       await navigate('/snips', { replace: true });
       // Only once its page is gone: a mounted page would refetch the removed query straight into a 404.
       queryClient.removeQueries({ queryKey: snipKeys.detail(id), exact: true });

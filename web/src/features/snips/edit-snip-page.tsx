@@ -3,10 +3,13 @@ import { useState } from 'react';
 import { useNavigate, useParams, type LoaderFunctionArgs } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { Button } from '../../ui/button.tsx';
+import { NotAllowedState } from '../../ui/not-allowed-state.tsx';
+import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { snipQueryOptions, useSnip } from './get-snip.ts';
 import { SnipEditor } from './snip-editor.tsx';
 import { snipIdFrom } from './snip-id.ts';
+import { canChangeSnip } from './snip-permissions.ts';
 import { useUpdateSnip } from './update-snip.ts';
 
 export function editSnipLoader(queryClient: QueryClient) {
@@ -21,6 +24,21 @@ export function editSnipLoader(queryClient: QueryClient) {
 
 export function EditSnipPage() {
   const id = useParams().id ?? '';
+  const snip = useSnip(id);
+  const { user } = useSession();
+  // Null for a moment while signing out: the page is on its way out.
+  if (!user) return null;
+  if (!canChangeSnip(user, snip)) {
+    return (
+      <NotAllowedState title="You can’t edit this snip" backTo={`/snips/${id}`} backLabel="Back to the snip">
+        Viewers read snips; members change their own; owners and admins change any snip of their workspace.
+      </NotAllowedState>
+    );
+  }
+  return <SnipEditPage id={id} />;
+}
+
+function SnipEditPage({ id }: { id: string }) {
   const snip = useSnip(id);
   const update = useUpdateSnip(id);
   const queryClient = useQueryClient();

@@ -1,26 +1,32 @@
 import { infiniteQueryOptions, useSuspenseInfiniteQuery } from '@tanstack/react-query';
 import { snipLimits, snipPageSchema, type SnipPage } from '#shared/contracts/snips.ts';
 import { apiRequest } from '../../api/api-client.ts';
+import type { SnipFilters } from './snip-filters.ts';
 import { snipKeys } from './snip-keys.ts';
 
-/** GET /api/snips: one page of the current workspace's snips, newest first. */
-export function fetchSnipPage(params: { limit: number; cursor: string | null; signal?: AbortSignal }): Promise<SnipPage> {
+/** GET /api/snips: one page of the current workspace's snips that match the filters, newest first. */
+export function fetchSnipPage(params: {
+  limit: number;
+  cursor: string | null;
+  filters?: SnipFilters;
+  signal?: AbortSignal;
+}): Promise<SnipPage> {
   return apiRequest('/api/snips', {
-    query: { limit: params.limit, cursor: params.cursor },
+    query: { limit: params.limit, cursor: params.cursor, ...params.filters },
     schema: snipPageSchema,
     signal: params.signal,
   });
 }
 
-export function snipListQueryOptions(limit: number = snipLimits.pageSizeDefault) {
+export function snipListQueryOptions(filters: SnipFilters = {}, limit: number = snipLimits.pageSizeDefault) {
   return infiniteQueryOptions({
-    queryKey: snipKeys.list({ limit }),
-    queryFn: ({ pageParam, signal }) => fetchSnipPage({ limit, cursor: pageParam, signal }),
+    queryKey: snipKeys.list({ limit, ...filters }),
+    queryFn: ({ pageParam, signal }) => fetchSnipPage({ limit, cursor: pageParam, filters, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor,
   });
 }
 
-export function useSnipList() {
-  return useSuspenseInfiniteQuery(snipListQueryOptions());
+export function useSnipList(filters: SnipFilters = {}) {
+  return useSuspenseInfiniteQuery(snipListQueryOptions(filters));
 }

@@ -1,8 +1,14 @@
+import type { SnipFilters } from './snip-filters.ts';
+
 /** Query keys of the snips feature. Invalidate `snipKeys.lists()` after any write that changes a list row. */
 export const snipKeys = {
   all: ['snips'] as const,
   lists: () => [...snipKeys.all, 'list'] as const,
-  list: (params: { limit: number }) => [...snipKeys.lists(), params] as const,
+  /** One key per page size and filter combination, so every search keeps its own pages and cursor. */
+  list: (params: { limit: number } & SnipFilters) => [...snipKeys.lists(), params] as const,
   details: () => [...snipKeys.all, 'detail'] as const,
   detail: (id: string) => [...snipKeys.details(), id] as const,
+  /** What a public link shows; invalidate after a write that may revoke or change it. */
+  publicSnips: () => [...snipKeys.all, 'public'] as const,
+  publicSnip: (slug: string) => [...snipKeys.publicSnips(), slug] as const,
 };

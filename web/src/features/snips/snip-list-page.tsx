@@ -1,40 +1,78 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { Link, type LoaderFunctionArgs } from 'react-router';
+import { Link, useSearchParams, type LoaderFunctionArgs } from 'react-router';
+import type { SessionUser } from '#shared/contracts/session.ts';
 import { describeError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
 import { Button, ButtonLink } from '../../ui/button.tsx';
+import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
+import { memberListQueryOptions, useMembers } from '../workspaces/list-members.ts';
 import { snipListQueryOptions, useSnipList } from './list-snips.ts';
+import { SnipFilterBar } from './snip-filter-bar.tsx';
+import { hasSnipFilters, snipFiltersFrom, snipSearchParams } from './snip-filters.ts';
 import { SnipMeta, SnipTags } from './snip-meta.tsx';
+import { canCreateSnips } from './snip-permissions.ts';
 import './snips.css';
 
 export function snipListLoader(queryClient: QueryClient) {
   return async ({ request }: LoaderFunctionArgs) => {
-    await requireUser(queryClient, request);
-    await queryClient.ensureInfiniteQueryData(snipListQueryOptions());
+    const user = await requireUser(queryClient, request);
+    const filters = snipFiltersFrom(new URL(request.url).searchParams);
+    await Promise.all([
+      queryClient.ensureInfiniteQueryData(snipListQueryOptions(filters)),
+      // The author filter offers the workspace's members.
+      queryClient.ensureQueryData(memberListQueryOptions(user.workspace.id)),
+    ]);
     return null;
   };
 }
 
 export function SnipListPage() {
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, error } = useSnipList();
+  // Null for a moment while signing out: the page is on its way out, and has nothing to ask the server for.
+  const { user } = useSession();
+  if (!user) return null;
+  return <SnipList user={user} />;
+}
+
+function SnipList({ user }: { user: SessionUser }) {
+  const [searchParams, setSearchParams] = useSearchParams();
+  // The address is the one source of the filters: reload, share, back and forward all just work.
+  const filters = snipFiltersFrom(searchParams);
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, error } = useSnipList(filters);
+  const members = useMembers(user.workspace.id);
   const snips = data.pages.flatMap((page) => page.items);
+  const filtered = hasSnipFilters(filters);
 
   return (
     <section className="page">
-      <title>Snips · Snipdesk</title>
+      <title>{filters.q ? `“${filters.q}” · Snips · Snipdesk` : 'Snips · Snipdesk'}</title>
       <header className="page__header">
         <h1>Snips</h1>
-        <ButtonLink to="/snips/new" variant="primary">
-          New snip
-        </ButtonLink>
+        {canCreateSnips(user) && (
+          <ButtonLink to="/snips/new" variant="primary">
+            New snip
+          </ButtonLink>
+        )}
       </header>
 
+      <SnipFilterBar
+        filters={filters}
+        authors={members.map((member) => ({ value: member.userId, label: member.name }))}
+        onChange={(next, { replace }) => setSearchParams(snipSearchParams(next), { replace, preventScrollReset: true })}
+      />
+
       {snips.length === 0 ? (
-        <div className="empty-state">
-          <p className="empty-state__title">No snips yet</p>
-          <p>Snips you and your workspace write show up here, newest first.</p>
-        </div>
+        filtered ? (
+          <div className="empty-state">
+            <p className="empty-state__title">No snips match</p>
+            <p>Try other words, or fewer filters.</p>
+          </div>
+        ) : (
+          <div className="empty-state">
+            <p className="empty-state__title">No snips yet</p>
+            <p>Snips you and your workspace write show up here, newest first.</p>
+          </div>
+        )
       ) : (
         <ul className="snip-list" aria-label="Snips">
           {snips.map((snip) => (

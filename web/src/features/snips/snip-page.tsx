@@ -4,11 +4,14 @@ import { describeError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
 import { ButtonLink } from '../../ui/button.tsx';
 import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { useDeleteSnip } from './delete-snip.ts';
 import { snipQueryOptions, useSnip } from './get-snip.ts';
+import { PublicLink } from './public-link.tsx';
 import { snipIdFrom } from './snip-id.ts';
 import { SnipMeta, SnipTags } from './snip-meta.tsx';
+import { canChangeSnip } from './snip-permissions.ts';
 import './snips.css';
 
 export function snipLoader(queryClient: QueryClient) {
@@ -23,7 +26,9 @@ export function snipLoader(queryClient: QueryClient) {
 export function SnipPage() {
   const id = useParams().id ?? '';
   const snip = useSnip(id);
+  const { user } = useSession();
   const deletion = useDeleteSnip(id);
+  const changeable = canChangeSnip(user, snip);
 
   return (
     <article className="page">
@@ -33,16 +38,20 @@ export function SnipPage() {
       </p>
       <header className="page__header">
         <h1>{snip.title}</h1>
-        <div className="page__actions">
-          <ButtonLink to={`/snips/${snip.id}/edit`}>Edit</ButtonLink>
-          <ConfirmButton confirmLabel="Really delete?" onConfirm={() => deletion.mutate()} pending={deletion.isPending}>
-            Delete
-          </ConfirmButton>
-        </div>
+        {changeable && (
+          <div className="page__actions">
+            <ButtonLink to={`/snips/${snip.id}/edit`}>Edit</ButtonLink>
+            <ConfirmButton confirmLabel="Really delete?" onConfirm={() => deletion.mutate()} pending={deletion.isPending}>
+              Delete
+            </ConfirmButton>
+          </div>
+        )}
       </header>
       {deletion.error && <Banner tone="error">{describeError(deletion.error)}</Banner>}
       <SnipMeta snip={snip} />
       <SnipTags tags={snip.tags} />
+      {/* The cached snip is the one the last save returned, so a new or revoked link shows at once. */}
+      {snip.visibility === 'public' && snip.publicSlug && <PublicLink key={snip.publicSlug} slug={snip.publicSlug} />}
       <pre className="snip-body">
         <code className={`language-${snip.language}`}>{snip.body}</code>
       </pre>

@@ -14,6 +14,8 @@ export function useUpdateSnip(id: string) {
     mutationFn: (body: UpdateSnipBody) => patchSnip(id, body),
     onSuccess: async (snip) => {
       queryClient.setQueryData(snipKeys.detail(snip.id), snip);
+      // A change of visibility may have revoked or replaced the public link.
+      void queryClient.invalidateQueries({ queryKey: snipKeys.publicSnips() });
       await queryClient.invalidateQueries({ queryKey: snipKeys.lists(), refetchType: 'all' });
     },
   });

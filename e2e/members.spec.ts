@@ -1,0 +1,84 @@
+import type { Page } from '@playwright/test';
+import { exclusively } from './exclusive.ts';
+import { demoUsers, expect, test } from './fixtures.ts';
+
+/** Removes the outsider from the signed-in owner's current workspace if a failed run left them in it. */
+async function removeOutsiderIfMember(page: Page): Promise<void> {
+  const session = await (await page.request.get('/api/session')).json();
+  const workspaceId: string = session.user.workspace.id;
+  const { members } = await (await page.request.get(`/api/workspaces/${workspaceId}/members`)).json();
+  const outsider = (members as { userId: string; email: string }[]).find((member) => member.email === demoUsers.outsider);
+  if (!outsider) return;
+  const response = await page.request.delete(`/api/workspaces/${workspaceId}/members/${outsider.userId}`, {
+    headers: { 'x-csrf-token': session.csrfToken },
+  });
+  expect(response.status()).toBe(204);
+}
+
+test('the last owner of a workspace cannot step down', async ({ page, signInAs }) => {
+  await signInAs('owner');
+  await page.getByRole('link', { name: 'Members' }).click();
+  const me = page.getByRole('row').filter({ hasText: 'owner@example.com' });
+  const role = me.getByRole('combobox', { name: 'Role of Olivia Owner' });
+  await expect(role).toHaveValue('owner');
+
+  await role.selectOption('admin');
+  await expect(me.getByText('Make yourself an admin?')).toBeVisible();
+  await me.getByRole('button', { name: 'Change role' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'A workspace needs at least one owner' })).toBeVisible();
+  await expect(role).toHaveValue('owner');
+});
+
+test('an owner adds someone by email, changes their role and removes them, confirming each change', async ({ page, signInAs }) => {
+  await signInAs('owner');
+  await page.getByRole('link', { name: 'Members' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
+  const email = page.getByLabel('Email', { exact: true });
+  const add = page.getByRole('button', { name: 'Add member' });
+
+  // Only existing accounts can be added.
+  await email.fill('nobody-here@example.com');
+  await add.click();
+  await expect(page.getByRole('alert').filter({ hasText: 'No Snipdesk account uses that email address' })).toBeVisible();
+
+  // The outsider's membership of Acme is shared by every test: one journey at a time changes it.
+  await exclusively('acme-membership-of-outsider', async () => {
+    const oscar = page.getByRole('row').filter({ hasText: demoUsers.outsider });
+    const role = oscar.getByRole('combobox', { name: 'Role of Oscar Outsider' });
+    try {
+      await email.fill(demoUsers.outsider);
+      await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+      await add.click();
+      await expect(page.getByRole('status').filter({ hasText: 'Oscar Outsider was added as a viewer.' })).toBeVisible();
+      await expect(role).toHaveValue('viewer');
+      await expect(email).toHaveValue('');
+
+      await email.fill(demoUsers.outsider);
+      await add.click();
+      await expect(page.getByRole('alert').filter({ hasText: 'already a member' })).toBeVisible();
+
+      // A role change waits for confirmation, and can be called off.
+      await role.selectOption('member');
+      await oscar.getByRole('button', { name: 'Cancel' }).click();
+      await expect(role).toHaveValue('viewer');
+      await role.selectOption('admin');
+      await expect(oscar.getByText('Make Oscar Outsider an admin?')).toBeVisible();
+      await oscar.getByRole('button', { name: 'Change role' }).click();
+      await expect(oscar.getByRole('group', { name: 'Confirm role change' })).toHaveCount(0);
+      await expect(role).toHaveValue('admin');
+      await page.reload();
+      await expect(role).toHaveValue('admin');
+
+      // So does removing someone.
+      await oscar.getByRole('button', { name: 'Remove Oscar Outsider' }).click();
+      await expect(oscar).toHaveCount(1);
+      await oscar.getByRole('button', { name: 'Really remove Oscar Outsider?' }).click();
+      await expect(oscar).toHaveCount(0);
+      await page.reload();
+      await expect(page.getByRole('row').filter({ hasText: 'owner@example.com' })).toBeVisible();
+      await expect(oscar).toHaveCount(0);
+    } finally {
+      await removeOutsiderIfMember(page);
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { sessionStateSchema, type SessionState } from '#shared/contracts/session.ts';
+import type { SwitchWorkspaceBody } from '#shared/contracts/workspaces.ts';
+import { apiRequest } from '../../api/api-client.ts';
+import { sessionQueryOptions } from '../auth/get-session.ts';
+import { snipKeys } from '../snips/snip-keys.ts';
+import { membershipsQueryOptions } from './list-memberships.ts';
+import { workspaceKeys } from './workspace-keys.ts';
+
+/** PUT /api/session/workspace: 200 with the session, now in that workspace; 404 when not a member of it. */
+export function putSessionWorkspace(body: SwitchWorkspaceBody): Promise<SessionState> {
+  return apiRequest('/api/session/workspace', { method: 'PUT', body, schema: sessionStateSchema });
+}
+
+/**
+ * Makes another workspace the current one, then starts over on its snips list. Everything cached was read in the
+ * old workspace: the lists go before the navigation (the list page must load the new workspace's), the rest
+ * once the old page is gone (a mounted snip page would refetch its snip straight into a 404).
+ */
+export function useSwitchWorkspace() {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  return useMutation({
+    mutationFn: (workspaceId: string) => putSessionWorkspace({ workspaceId }),
+    onSuccess: async (session) => {
+      await queryClient.cancelQueries({ queryKey: snipKeys.all });
+      queryClient.setQueryData(sessionQueryOptions.queryKey, session);
+      queryClient.removeQueries({ queryKey: snipKeys.lists() });
+      await navigate('/snips');
+      queryClient.removeQueries({ queryKey: snipKeys.details() });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.members() });
+      if (session.user) {
+        const workspaceId = session.user.workspace.id;
+        queryClient.setQueryData(membershipsQueryOptions.queryKey, (profile) => profile && { ...profile, currentWorkspaceId: workspaceId });
+      }
+    },
+    // A 404 means the list of workspaces was out of date (removed from one meanwhile): read it again.
+    onError: () => queryClient.invalidateQueries({ queryKey: workspaceKeys.memberships() }),
+  });
+}
