@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const port = 4173;
+// E2E_PORT lets two runs (two checkouts, or a developer beside CI) share a machine.
+const port = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://127.0.0.1:${port}`;
 /** A distro Chromium when there is one (CI images, sandboxes); otherwise the browser Playwright installed. */
 const systemChromium = '/usr/bin/chromium';

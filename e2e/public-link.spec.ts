@@ -64,7 +64,7 @@ test('a public link reads signed out, and stops working once the snip is no long
 
   // Leave nothing behind for the other journeys.
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
-  await page.getByRole('button', { name: 'Really delete?' }).click();
+  await page.getByRole('alertdialog', { name: 'Delete this snip?' }).getByRole('button', { name: 'Delete snip' }).click();
   await expect(page).toHaveURL(/\/snips$/);
 });
 

@@ -42,10 +42,21 @@ test('a member writes a snip, finds it in the list, edits it, deletes it and sig
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('heading', { level: 1, name: editedTitle })).toBeVisible();
 
-  // Delete, only after confirming
-  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  // Delete asks first, in the confirm modal; cancelling keeps the snip.
+  const deleteButton = page.getByRole('button', { name: 'Delete', exact: true });
+  const dialog = page.getByRole('alertdialog', { name: 'Delete this snip?' });
+  await deleteButton.click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(deleteButton).toBeFocused();
   await expect(page.getByRole('heading', { level: 1, name: editedTitle })).toBeVisible();
-  await page.getByRole('button', { name: 'Really delete?' }).click();
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: editedTitle })).toBeVisible();
+
+  await deleteButton.click();
+  await dialog.getByRole('button', { name: 'Delete snip' }).click();
   await expect(page).toHaveURL(/\/snips$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Snips' })).toBeVisible();
   await expect(page.getByRole('link', { name: editedTitle })).toHaveCount(0);

@@ -2,8 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { Link, useParams, type LoaderFunctionArgs } from 'react-router';
 import { describeError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
-import { ButtonLink } from '../../ui/button.tsx';
-import { ConfirmButton } from '../../ui/confirm-button.tsx';
+import { Button, ButtonLink } from '../../ui/button.tsx';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { useDeleteSnip } from './delete-snip.ts';
@@ -41,9 +40,18 @@ export function SnipPage() {
         {changeable && (
           <div className="page__actions">
             <ButtonLink to={`/snips/${snip.id}/edit`}>Edit</ButtonLink>
-            <ConfirmButton confirmLabel="Really delete?" onConfirm={() => deletion.mutate()} pending={deletion.isPending}>
+            {/* Declarative confirm: the click reaches onClick only once the person has confirmed in the modal. */}
+            <Button
+              variant="danger"
+              data-confirm={`“${snip.title}” will be deleted for everyone in ${user?.workspace.name ?? 'this workspace'}. This cannot be undone.`}
+              data-confirm-title="Delete this snip?"
+              data-confirm-label="Delete snip"
+              data-confirm-tone="danger"
+              pending={deletion.isPending}
+              onClick={() => deletion.mutate()}
+            >
               Delete
-            </ConfirmButton>
+            </Button>
           </div>
         )}
       </header>

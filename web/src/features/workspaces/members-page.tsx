@@ -6,10 +6,10 @@ import { addMemberBodySchema, type Member } from '#shared/contracts/workspaces.t
 import { isApiError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
 import { Button } from '../../ui/button.tsx';
-import { ConfirmButton } from '../../ui/confirm-button.tsx';
 import { SelectField, TextField } from '../../ui/form-field.tsx';
 import { RelativeTime } from '../../ui/relative-time.tsx';
 import { useSession } from '../auth/get-session.ts';
+import { useConfirm } from '../../app/confirm-provider.tsx';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { useAddMember } from './add-member.ts';
 import { useChangeMemberRole } from './change-member-role.ts';
@@ -143,14 +143,37 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
   const manageable = canManageMember(actorRole, member.role);
   const change = useChangeMemberRole(workspaceId);
   const removal = useRemoveMember(workspaceId);
-  // The role picked in the select, waiting for confirmation; null when nothing is being changed.
+  const confirm = useConfirm();
+  // The role picked in the select while the confirm modal asks about it; null when nothing is being changed.
   const [proposedRole, setProposedRole] = useState<WorkspaceRole | null>(null);
   const error = removal.error ?? change.error;
 
-  function propose(role: WorkspaceRole) {
+  // Changing a role changes what someone may do, so the select only proposes and the modal asks.
+  async function propose(role: WorkspaceRole) {
     change.reset();
     removal.reset();
-    setProposedRole(role === member.role ? null : role);
+    if (role === member.role) return;
+    setProposedRole(role);
+    const who = isSelf ? 'yourself' : member.name;
+    const confirmed = await confirm({
+      title: 'Change role?',
+      body: `Make ${who} ${roleInSentence(role)}? ${roleDescriptions[role]}.`,
+      confirmLabel: 'Change role',
+    });
+    if (!confirmed) return setProposedRole(null);
+    change.mutate({ userId: member.userId, role }, { onSettled: () => setProposedRole(null) });
+  }
+
+  async function remove() {
+    change.reset();
+    removal.reset();
+    const confirmed = await confirm({
+      title: `Remove ${member.name}?`,
+      body: `${member.name} will lose access to ${user.workspace.name} at once. Their snips stay.`,
+      confirmLabel: 'Remove member',
+      tone: 'danger',
+    });
+    if (confirmed) removal.mutate(member.userId);
   }
 
   return (
@@ -169,7 +192,7 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
                 aria-label={`Role of ${member.name}`}
                 value={proposedRole ?? member.role}
                 disabled={change.isPending}
-                onChange={(event) => propose(event.target.value as WorkspaceRole)}
+                onChange={(event) => void propose(event.target.value as WorkspaceRole)}
               >
                 {assignableRoles(actorRole).map((role) => (
                   <option key={role} value={role}>
@@ -177,18 +200,6 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
                   </option>
                 ))}
               </select>
-              {proposedRole && (
-                <RoleChangeConfirmation
-                  member={member}
-                  isSelf={isSelf}
-                  role={proposedRole}
-                  pending={change.isPending}
-                  onConfirm={() =>
-                    change.mutate({ userId: member.userId, role: proposedRole }, { onSettled: () => setProposedRole(null) })
-                  }
-                  onCancel={() => setProposedRole(null)}
-                />
-              )}
             </div>
           ) : (
             <span className={`badge role-badge role-badge--${member.role}`}>{roleLabels[member.role]}</span>
@@ -201,16 +212,9 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
           <td className="member-table__actions">
             {/* Leaving is not offered here: the session would be left in a workspace it no longer belongs to. */}
             {manageable && !isSelf && (
-              <ConfirmButton
-                confirmLabel={`Really remove ${member.name}?`}
-                pending={removal.isPending}
-                onConfirm={() => {
-                  change.reset();
-                  removal.mutate(member.userId);
-                }}
-              >
+              <Button variant="danger" pending={removal.isPending} onClick={() => void remove()}>
                 Remove<span className="visually-hidden"> {member.name}</span>
-              </ConfirmButton>
+              </Button>
             )}
           </td>
         )}
@@ -223,35 +227,5 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
         </tr>
       )}
     </>
-  );
-}
-
-interface RoleChangeConfirmationProps {
-  member: Member;
-  isSelf: boolean;
-  role: WorkspaceRole;
-  pending: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}
-
-/**
- * The one place a role change is confirmed: changing a role changes what someone may do, so the select only
- * proposes and this asks. The promise-based confirm modal will replace this with `await confirm(…)`.
- */
-function RoleChangeConfirmation({ member, isSelf, role, pending, onConfirm, onCancel }: RoleChangeConfirmationProps) {
-  const who = isSelf ? 'yourself' : member.name;
-  return (
-    <span className="confirm-button member-role__confirm" role="group" aria-label="Confirm role change">
-      <span className="member-role__question">
-        Make {who} {roleInSentence(role)}?
-      </span>
-      <Button autoFocus variant="primary" pending={pending} onClick={onConfirm}>
-        Change role
-      </Button>
-      <Button variant="ghost" disabled={pending} onClick={onCancel}>
-        Cancel
-      </Button>
-    </span>
   );
 }
