@@ -2,6 +2,8 @@
  * Starts the BFF for the e2e suite on a fresh embedded database: the data directory is wiped first, so the
  * BFF seeds the demo workspaces and accounts again and every run starts from the same state.
  * Runs the BFF as a child process (the suite treats it as a black box) and stops it with this process.
+ * NODE_ENV=test turns on the test-only controls (POST /api/test-only/session/expire), so a spec can end a
+ * session mid-flow; they do not exist in any other mode.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -13,7 +15,7 @@ mkdirSync(dataDir, { recursive: true });
 
 const bff = spawn(process.execPath, ['--import', 'tsx', 'bff/src/main.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, PORT: process.env.PORT ?? '4173', DATA_DIR: dataDir },
+  env: { ...process.env, NODE_ENV: 'test', PORT: process.env.PORT ?? '4173', DATA_DIR: dataDir },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { z } from 'zod';
 import { apiRequest, configureApiClient } from './api-client.ts';
 import { ApiError, describeError } from './api-error.ts';
+import { getSessionGate, waitingRequestCount } from './session-gate.ts';
 
 // The fetch client against a real HTTP server on loopback: real headers, statuses and bodies, no mocked fetch.
 
@@ -13,6 +14,7 @@ interface SeenRequest {
   csrf: string | undefined;
   contentType: string | undefined;
   body: string;
+  idempotencyKey?: string | undefined;
 }
 
 let server: Server;
@@ -32,12 +34,14 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const csrf = req.headers['x-csrf-token'];
+  const idempotencyKey = req.headers['idempotency-key'];
   seen.push({
     method: req.method ?? '',
     path: url.pathname + url.search,
     csrf: typeof csrf === 'string' ? csrf : undefined,
     contentType: req.headers['content-type'],
     body: Buffer.concat(chunks).toString('utf8'),
+    ...(typeof idempotencyKey === 'string' && { idempotencyKey }),
   });
   switch (url.pathname) {
     case '/echo':
@@ -105,16 +109,35 @@ describe('apiRequest', () => {
     expect(csrfToken).not.toHaveBeenCalled();
   });
 
-  it('sends the CSRF token and a JSON body with unsafe requests', async () => {
+  it('sends the CSRF token, an Idempotency-Key and a JSON body with unsafe requests', async () => {
     await apiRequest('/echo', { method: 'POST', body: { title: 'Hi' }, schema: echoSchema });
     expect(seen).toEqual([
-      { method: 'POST', path: '/echo', csrf: 'stale-token', contentType: 'application/json', body: '{"title":"Hi"}' },
+      {
+        method: 'POST',
+        path: '/echo',
+        csrf: 'stale-token',
+        contentType: 'application/json',
+        body: '{"title":"Hi"}',
+        idempotencyKey: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      },
     ]);
   });
 
-  it('retries once with a fresh token when the server rejects the CSRF token', async () => {
+  it('gives every call its own Idempotency-Key, and safe requests none', async () => {
+    await apiRequest('/echo', { method: 'PATCH', body: {} });
+    await apiRequest('/echo', { method: 'PATCH', body: {} });
+    await apiRequest('/echo');
+    const [first, second, read] = seen;
+    expect(first?.idempotencyKey).toBeDefined();
+    expect(second?.idempotencyKey).toBeDefined();
+    expect(first?.idempotencyKey).not.toBe(second?.idempotencyKey);
+    expect(read?.idempotencyKey).toBeUndefined();
+  });
+
+  it('retries once with a fresh token when the server rejects the CSRF token, under the same Idempotency-Key', async () => {
     await apiRequest('/csrf-protected', { method: 'DELETE' });
     expect(seen.map((request) => request.csrf)).toEqual(['stale-token', 'fresh-token']);
+    expect(seen[1]?.idempotencyKey).toBe(seen[0]?.idempotencyKey);
   });
 
   it('gives up after that one retry', async () => {
@@ -123,11 +146,14 @@ describe('apiRequest', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it('reports an expired session to the 401 handler, then rejects', async () => {
-    const error = await rejection(apiRequest('/expired'));
+  it('reports an expired session to the 401 handler; a request that does not need the session rejects', async () => {
+    // Everything else is held until the person signs in again (app/session-resume.test.ts).
+    const error = await rejection(apiRequest('/expired', { needsSession: false }));
     expect(error).toMatchObject({ status: 401, code: 'session_expired', message: 'server says session_expired' });
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
     expect(onUnauthorized).toHaveBeenCalledWith(error);
+    expect(getSessionGate().status).toBe('active');
+    expect(waitingRequestCount()).toBe(0);
   });
 
   it('does not treat wrong credentials as a lost session', async () => {

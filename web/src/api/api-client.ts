@@ -2,17 +2,32 @@ import type { z } from 'zod';
 import { apiErrorSchema } from '#shared/contracts/errors.ts';
 import { csrfHeader } from '#shared/contracts/session.ts';
 import { ApiError } from './api-error.ts';
+import { getSessionGate, markSessionExpired, waitForActiveSession } from './session-gate.ts';
 
 /**
  * The one fetch client of the SPA. Feature fetchers call `apiRequest`; nothing else calls `fetch`.
- * It adds the CSRF header to unsafe requests, turns every failure into an `ApiError`, validates successful
- * bodies against their contract, and is the single place that sees every 401.
+ * It adds the CSRF header and an Idempotency-Key to unsafe requests, turns every failure into an `ApiError`,
+ * validates successful bodies against their contract, and is the single place that sees every 401.
+ *
+ * An ended session does not fail requests: on a 401 `session_expired` the client marks the session gate
+ * expired (the banner appears) and holds the request, its promise unsettled, until the same person has signed
+ * in again; then it sends it once more, with the same Idempotency-Key (so a write lands exactly once) and the
+ * new session's CSRF token. While the gate is expired, new requests wait before they are sent at all.
+ *
+ * Holding requests here is how queries pause while the session is expired, instead of react-query's
+ * onlineManager: one mechanism for queries, loaders and mutations alike; react-query never sees a failure, so
+ * nothing retries, no error boundary replaces the page, and a focus refetch joins the query already waiting
+ * (refetch-on-focus does not cancel a running fetch) rather than going out. Nothing reaches the network until
+ * the session is back.
  */
 
 export interface ApiClientHooks {
   /** The CSRF token of the current session. `refresh: true` asks for a fresh one after the server rejected it. */
   csrfToken(options: { refresh: boolean }): Promise<string>;
-  /** Called once for every 401 `unauthenticated` / `session_expired`, before the request rejects. */
+  /**
+   * Called for every 401 `unauthenticated` / `session_expired` response, before the request rejects or (an
+   * expired session) waits for the person to sign in again.
+   */
   onUnauthorized(error: ApiError): void;
 }
 
@@ -22,7 +37,7 @@ const unconfigured: ApiClientHooks = {
 };
 let hooks: ApiClientHooks = unconfigured;
 
-/** Wired once at start-up (app/app-shell.ts), where the query cache and the router are known. */
+/** Wired once at start-up (app/api-session.ts), where the query cache and the router are known. */
 export function configureApiClient(next: ApiClientHooks): void {
   hooks = next;
 }
@@ -37,7 +52,15 @@ export interface ApiRequestOptions {
   /** Appended as a query string; null and undefined values are left out. */
   query?: Record<string, string | number | null | undefined>;
   signal?: AbortSignal;
+  /**
+   * False for the few requests that must go out while the session is expired: reading the session and signing
+   * in or out. Everything else (the default) waits for the session and is held on a 401 `session_expired`.
+   */
+  needsSession?: boolean;
 }
+
+/** The BFF stores the first response per key (POST /api/snips, PATCH /api/snips/:id) and replays it to retries. */
+export const idempotencyHeader = 'idempotency-key';
 
 const unauthorizedCodes = new Set(['unauthenticated', 'session_expired']);
 
@@ -50,28 +73,62 @@ export async function apiRequest<T>(
   const method = options.method ?? 'GET';
   const unsafe = method !== 'GET' && method !== 'HEAD';
   const url = withQuery(path, options.query);
+  const gated = options.needsSession !== false;
+  // One key per call, reused by every retry of it: the CSRF retry and the re-send after signing in again.
+  const idempotencyKey = unsafe ? newIdempotencyKey() : undefined;
+  let heldForSession = false;
 
-  let response = await send(url, method, options, unsafe ? await hooks.csrfToken({ refresh: false }) : undefined);
-  let error = response.ok ? undefined : await readError(response);
+  for (;;) {
+    if (gated) await waitForActiveSession(options.signal);
+    const sentInEpoch = getSessionGate().epoch;
+    const csrfToken = unsafe ? await hooks.csrfToken({ refresh: false }) : undefined;
+    let response = await send(url, method, options, csrfToken, idempotencyKey);
+    let error = response.ok ? undefined : await readError(response);
 
-  // A token can go stale (signed in or out in another tab): fetch a fresh one and try exactly once more.
-  if (unsafe && error?.code === 'csrf_failed') {
-    response = await send(url, method, options, await hooks.csrfToken({ refresh: true }));
-    error = response.ok ? undefined : await readError(response);
-  }
+    // A token can go stale (signed in or out in another tab): fetch a fresh one and try exactly once more.
+    if (unsafe && error?.code === 'csrf_failed') {
+      response = await send(url, method, options, await hooks.csrfToken({ refresh: true }), idempotencyKey);
+      error = response.ok ? undefined : await readError(response);
+    }
 
-  if (error) {
+    if (!error) {
+      if (!options.schema) return;
+      return parseBody(response, options.schema);
+    }
     if (error.status === 401 && unauthorizedCodes.has(error.code)) hooks.onUnauthorized(error);
+    if (gated && error.status === 401 && error.code === 'session_expired') {
+      markSessionExpired({ observedInEpoch: sentInEpoch });
+      // Held once: wait for the person to sign in again, then send it again. A second expiry is an answer.
+      if (!heldForSession) {
+        heldForSession = true;
+        continue;
+      }
+    }
     throw error;
   }
-  if (!options.schema) return;
-  return parseBody(response, options.schema);
 }
 
-async function send(url: string, method: string, options: ApiRequestOptions, csrfToken: string | undefined) {
+/** A random UUID; `crypto.randomUUID` exists only in secure contexts, so plain-http hosts build one themselves. */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+async function send(
+  url: string,
+  method: string,
+  options: ApiRequestOptions,
+  csrfToken: string | undefined,
+  idempotencyKey: string | undefined,
+) {
   const headers = new Headers({ accept: 'application/json' });
   if (options.body !== undefined) headers.set('content-type', 'application/json');
   if (csrfToken !== undefined) headers.set(csrfHeader, csrfToken);
+  if (idempotencyKey !== undefined) headers.set(idempotencyHeader, idempotencyKey);
   try {
     return await fetch(url, {
       method,

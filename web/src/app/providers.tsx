@@ -2,6 +2,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { createBrowserRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { ConfirmProvider } from './confirm-provider.tsx';
+import { SessionExpiry } from './session-expiry.tsx';
 
 export interface ProvidersProps {
   queryClient: QueryClient;
@@ -14,6 +15,8 @@ export function Providers({ queryClient, router }: ProvidersProps) {
     <QueryClientProvider client={queryClient}>
       <ConfirmProvider>
         <RouterProvider router={router} />
+        {/* Beside the router, not inside it: the session coming and going never remounts the page. */}
+        <SessionExpiry />
       </ConfirmProvider>
     </QueryClientProvider>
   );

@@ -1,11 +1,11 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { redirect, useNavigate, useSearchParams, type LoaderFunctionArgs } from 'react-router';
-import { describeError, isApiError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
 import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/form-field.tsx';
 import { sessionQueryOptions } from './get-session.ts';
+import { signInErrorMessage } from './sign-in-errors.ts';
 import { safeReturnTo } from './sign-in-redirect.ts';
 import { useSignIn } from './sign-in.ts';
 import './sign-in.css';
@@ -17,11 +17,6 @@ export function signInLoader(queryClient: QueryClient) {
     if (session.user) throw redirect(safeReturnTo(new URL(request.url).searchParams.get('returnTo')));
     return null;
   };
-}
-
-function signInErrorMessage(error: unknown): string {
-  if (isApiError(error, 'invalid_credentials')) return 'That email and password do not match an account.';
-  return describeError(error);
 }
 
 export function SignInPage() {

@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { sessionStateSchema, type SessionState, type SignInBody } from '#shared/contracts/session.ts';
 import { apiRequest } from '../../api/api-client.ts';
+import { sessionSignedIn } from '../../api/session-gate.ts';
 import { authKeys } from './auth-keys.ts';
 
 /** POST /api/session: 200 with the new session state (a new CSRF token), 401 invalid_credentials, 429 rate_limited. */
 export function postSession(body: SignInBody): Promise<SessionState> {
-  return apiRequest('/api/session', { method: 'POST', body, schema: sessionStateSchema });
+  // Goes out while the session is expired: it is how the session comes back.
+  return apiRequest('/api/session', { method: 'POST', body, schema: sessionStateSchema, needsSession: false });
 }
 
 export function useSignIn() {
@@ -16,6 +18,8 @@ export function useSignIn() {
       // Nothing cached for whoever used this tab before may leak into the new session.
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
       queryClient.setQueryData(authKeys.session(), session);
+      // Other tabs follow (see app/session-sync.ts).
+      if (session.user) sessionSignedIn(session.user.id);
     },
   });
 }

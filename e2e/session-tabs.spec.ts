@@ -1,0 +1,93 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { demoPassword, expect, signIn, SignInPage, test, demoUsers } from './fixtures.ts';
+
+// Two tabs of one browser: two pages in the same context share the session cookie and the BroadcastChannel.
+
+async function csrfTokenOf(api: APIRequestContext): Promise<string> {
+  const response = await api.get('/api/session');
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { csrfToken: string }).csrfToken;
+}
+
+/** Ends the context's session through the test-only control (the e2e BFF runs with NODE_ENV=test). */
+async function expireSession(page: Page): Promise<void> {
+  const response = await page.request.post('/api/test-only/session/expire', {
+    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+  });
+  expect(response.status()).toBe(204);
+}
+
+async function createSnip(page: Page, title: string): Promise<{ id: string; title: string }> {
+  const response = await page.request.post('/api/snips', {
+    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'Opened from a list.' },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()) as { id: string; title: string };
+}
+
+const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
+const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
+
+/** Tab A on the list showing a fresh snip, tab B on the list too; the session then expires under both. */
+async function twoTabsThenExpiry(page: Page) {
+  await signIn(page, 'member');
+  const snip = await createSnip(page, uniqueTitle('Tabs'));
+  const tabA = page;
+  await tabA.goto('/snips');
+  await expect(tabA.getByRole('link', { name: snip.title })).toBeVisible();
+  const tabB = await page.context().newPage();
+  await tabB.goto('/snips');
+  await expect(tabB.getByRole('heading', { level: 1, name: 'Snips' })).toBeVisible();
+
+  await expireSession(tabA);
+  // Tab A asks for something: opening the snip needs its data, the request meets the expired session.
+  await tabA.getByRole('link', { name: snip.title }).click();
+  await expect(expiredBanner(tabA)).toBeVisible();
+  await expect(expiredBanner(tabB)).toBeVisible();
+  // A's navigation waits for the session instead of failing: still on the list.
+  await expect(tabA).toHaveURL(/\/snips$/);
+  return { tabA, tabB, snip };
+}
+
+test('an expiry seen in one tab shows the banner in all; signing in again in another tab clears it everywhere', async ({ page }) => {
+  const { tabA, tabB, snip } = await twoTabsThenExpiry(page);
+
+  await expiredBanner(tabB).getByRole('button', { name: 'Sign in' }).click();
+  const dialog = tabB.getByRole('dialog', { name: 'Sign in again' });
+  await expect(dialog.getByLabel('Email')).toHaveValue(demoUsers.member);
+  await dialog.getByLabel('Password').fill(demoPassword);
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+
+  await expect(expiredBanner(tabB)).toHaveCount(0);
+  await expect(expiredBanner(tabA)).toHaveCount(0);
+  // Tab A's held navigation finishes by itself.
+  await expect(tabA.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
+  await expect(tabA).toHaveURL(new RegExp(`/snips/${snip.id}$`));
+});
+
+test('signing in on the sign-in page of another tab clears the banner too', async ({ page }) => {
+  const { tabA, tabB, snip } = await twoTabsThenExpiry(page);
+
+  // Tab B loads anew: signed out on the server, it lands on the sign-in page.
+  await tabB.goto('/snips');
+  const signInPage = new SignInPage(tabB);
+  await expect(signInPage.heading).toBeVisible();
+  await signInPage.submitCredentials(demoUsers.member);
+  await expect(tabB).toHaveURL(/\/snips$/);
+
+  await expect(expiredBanner(tabA)).toHaveCount(0);
+  await expect(tabA.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
+});
+
+test('signing out in one tab sends the other to the sign-in page', async ({ page }) => {
+  await signIn(page, 'member');
+  const tabB = await page.context().newPage();
+  await tabB.goto('/snips');
+  await expect(tabB.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(tabB).toHaveURL(/\/sign-in$/);
+  await expect(new SignInPage(tabB).heading).toBeVisible();
+});

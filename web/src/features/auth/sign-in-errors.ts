@@ -1,0 +1,7 @@
+import { describeError, isApiError } from '../../api/api-error.ts';
+
+/** What a failed sign-in tells the person, on the sign-in page and in the sign-in-again dialog alike. */
+export function signInErrorMessage(error: unknown): string {
+  if (isApiError(error, 'invalid_credentials')) return 'That email and password do not match an account.';
+  return describeError(error);
+}
