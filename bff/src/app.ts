@@ -8,12 +8,14 @@ import publicSnipRoutes from './features/snips/public-routes.ts';
 import snipRoutes from './features/snips/routes.ts';
 import testControlRoutes from './features/test-controls/routes.ts';
 import workspaceRoutes from './features/workspaces/routes.ts';
+import channelsPlugin from './plugins/channels.ts';
 import configPlugin from './plugins/config.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
 import openapiPlugin from './plugins/openapi.ts';
+import realtimePlugin from './plugins/realtime.ts';
 import securityHeadersPlugin from './plugins/security-headers.ts';
 import sessionPlugin from './plugins/session.ts';
 import spaPlugin from './plugins/spa.ts';
@@ -35,9 +37,11 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin);
   await app.register(databasePlugin);
+  await app.register(channelsPlugin);
   await app.register(sessionPlugin);
   await app.register(csrfPlugin);
   await app.register(idempotencyPlugin);
+  await app.register(realtimePlugin);
 
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });

@@ -17,6 +17,8 @@ const environmentSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WEB_DIST: z.string().min(1).default('dist/web'),
+  REDIS_PREFIX: z.string().min(1).max(100).default('snipdesk:'),
+  REALTIME_SWEEP_SECONDS: z.coerce.number().int().positive().max(3600).default(15),
 });
 
 export type Config = {
@@ -26,6 +28,10 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** How often the WebSocket gateway pings its sockets and closes those whose session has ended. */
+  realtimeSweepSeconds: number;
+  /** Put before every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   sessionSecret: string;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
@@ -69,6 +75,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     dataDir: values.DATA_DIR,
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
+    realtimeSweepSeconds: values.REALTIME_SWEEP_SECONDS,
     sessionSecret: values.SESSION_SECRET ?? developmentSecret,
     sessionIdleSeconds: values.SESSION_IDLE_SECONDS,
     sessionAbsoluteSeconds: values.SESSION_ABSOLUTE_SECONDS,

@@ -19,8 +19,9 @@ export function testClock(start = new Date('2026-01-05T09:00:00.000Z')) {
 }
 
 /**
- * A fresh database for one test file: in-memory PGlite by default, or a new PostgreSQL database on the server that
- * DATABASE_URL names (created here, dropped on close), so the same tests prove both modes.
+ * A fresh database for one test app: in-memory PGlite by default, or a new PostgreSQL database on the server that
+ * DATABASE_URL names (created here, dropped on close), so the same tests prove both modes. REDIS_URL likewise
+ * switches the channel layer to Redis.
  */
 async function freshDatabase(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
@@ -58,6 +59,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     DATA_DIR: 'memory://',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    // Redis is shared by every test file running at once: each app gets its own key and channel prefix.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `snipdesk_test_${randomBytes(6).toString('hex')}:` } : {}),
     ...options.environment,
   });
   const clock = testClock();

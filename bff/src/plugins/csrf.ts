@@ -55,7 +55,8 @@ async function csrfPlugin(fastify: FastifyInstance) {
   });
 }
 
-function isSameOrigin(origin: string, request: FastifyRequest): boolean {
+/** Whether an Origin header names this server, as the request reached it. */
+export function isSameOrigin(origin: string, request: FastifyRequest): boolean {
   try {
     // Through URL on both sides, so a default port written out ("host:80") still matches.
     return new URL(origin).host === new URL(`${request.protocol}://${request.host}`).host;

@@ -21,6 +21,11 @@ export type Actor = {
 /** Why a request has no actor: it never had a session, or the one it had has ended. */
 export type SessionStatus = 'active' | 'none' | 'expired';
 
+export type ResolvedSession = { status: 'active'; actor: Actor } | { status: 'expired' } | { status: 'unknown' };
+
+/** Channel-layer stream on which a session's end is announced, so every instance can close its sockets at once. */
+export const sessionEndedStream = (idHash: string) => `control:session-ended:${idHash}`;
+
 declare module 'fastify' {
   interface FastifyInstance {
     sessions: {
@@ -31,6 +36,8 @@ declare module 'fastify' {
       expire(request: FastifyRequest): Promise<void>;
       /** Makes another workspace current for this session; the caller has checked the membership. */
       switchWorkspace(request: FastifyRequest, workspaceId: string): Promise<void>;
+      /** The session behind a cookie hash as it stands now, without counting this as activity. */
+      resolve(idHash: string): Promise<ResolvedSession>;
     };
     /** onRequest hook for routes that need a signed-in user: answers 401 before the body is even parsed. */
     requireActor(request: FastifyRequest): Promise<void>;
@@ -38,6 +45,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     sessionStatus: SessionStatus;
+    /** SHA-256 of the session cookie, when the request carried one. */
+    sessionIdHash: string | null;
   }
 }
 
@@ -71,14 +80,15 @@ async function sessionPlugin(fastify: FastifyInstance) {
 
   fastify.decorateRequest('actor', null);
   fastify.decorateRequest('sessionStatus', 'none');
+  fastify.decorateRequest('sessionIdHash', null);
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/') && !request.url.startsWith('/ws')) return;
-    const raw = request.cookies[sessionCookie];
-    if (!raw) return;
+  /**
+   * What a session id hash stands for now. `touch` records activity for the idle timeout (HTTP requests do;
+   * the WebSocket gateway's periodic checks do not, so an open tab alone does not keep a session alive).
+   */
+  async function resolveSession(idHash: string, { touch }: { touch: boolean }): Promise<ResolvedSession> {
     const [row] = await db
       .select({
-        idHash: sessions.idHash,
         lastSeenAt: sessions.lastSeenAt,
         expiresAt: sessions.expiresAt,
         userId: users.id,
@@ -87,38 +97,45 @@ async function sessionPlugin(fastify: FastifyInstance) {
         isPm: users.isPm,
         workspaceId: sessions.workspaceId,
         workspaceName: workspaces.name,
-        // Read on every request, so a role change or removal takes effect on the member's next request.
+        // Read every time, so a role change or removal takes effect on the member's next request.
         role: memberships.role,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
       .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.workspaceId, sessions.workspaceId)))
-      .where(eq(sessions.idHash, hashSessionId(raw)));
-    if (!row) {
+      .where(eq(sessions.idHash, idHash));
+    if (!row) return { status: 'unknown' };
+    const now = clock.now();
+    const idleDeadline = row.lastSeenAt.getTime() + config.sessionIdleSeconds * 1000;
+    if (now >= row.expiresAt || now.getTime() >= idleDeadline) return { status: 'expired' };
+    // Removed from the current workspace: carry on in another of the user's workspaces, if any is left.
+    const { workspaceId, workspaceName, role } = row;
+    const workspace = role ? { workspaceId, workspaceName, role } : await firstWorkspaceOf(row.userId);
+    if (!workspace) return { status: 'expired' };
+    const moved = workspace.workspaceId !== row.workspaceId;
+    if (moved || (touch && now.getTime() - row.lastSeenAt.getTime() >= touchIntervalMs)) {
+      await db
+        .update(sessions)
+        .set({ workspaceId: workspace.workspaceId, ...(touch ? { lastSeenAt: now } : {}) })
+        .where(eq(sessions.idHash, idHash));
+    }
+    return { status: 'active', actor: { userId: row.userId, email: row.email, name: row.name, isPm: row.isPm, ...workspace } };
+  }
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/') && !request.url.startsWith('/ws')) return;
+    const raw = request.cookies[sessionCookie];
+    if (!raw) return;
+    request.sessionIdHash = hashSessionId(raw);
+    const session = await resolveSession(request.sessionIdHash, { touch: true });
+    if (session.status === 'unknown') {
       // Unknown to us (pruned, forged, or from another database): forget it.
       reply.clearCookie(sessionCookie, { path: '/' });
       return;
     }
-    const now = clock.now();
-    const idleDeadline = row.lastSeenAt.getTime() + config.sessionIdleSeconds * 1000;
-    if (now >= row.expiresAt || now.getTime() >= idleDeadline) {
-      request.sessionStatus = 'expired';
-      return;
-    }
-    // Removed from the current workspace: carry on in another of the user's workspaces, if any is left.
-    const { workspaceId, workspaceName, role } = row;
-    const workspace = role ? { workspaceId, workspaceName, role } : await firstWorkspaceOf(row.userId);
-    if (!workspace) {
-      request.sessionStatus = 'expired';
-      return;
-    }
-    const moved = workspace.workspaceId !== row.workspaceId;
-    if (moved || now.getTime() - row.lastSeenAt.getTime() >= touchIntervalMs) {
-      await db.update(sessions).set({ lastSeenAt: now, workspaceId: workspace.workspaceId }).where(eq(sessions.idHash, row.idHash));
-    }
-    request.actor = { userId: row.userId, email: row.email, name: row.name, isPm: row.isPm, ...workspace };
-    request.sessionStatus = 'active';
+    request.sessionStatus = session.status;
+    if (session.status === 'active') request.actor = session.actor;
   });
 
   async function firstWorkspaceOf(userId: string) {
@@ -131,6 +148,10 @@ async function sessionPlugin(fastify: FastifyInstance) {
       .limit(1);
     return workspace;
   }
+
+  // Published after the change is stored; a lost announcement is caught by the gateway's periodic check.
+  const announceEnd = (idHash: string) =>
+    fastify.channels.publish(sessionEndedStream(idHash), { ended: true }).catch((error) => fastify.log.warn({ err: error }, 'announcing a session end'));
 
   fastify.decorate('requireActor', async (request: FastifyRequest) => {
     actorOf(request);
@@ -148,19 +169,22 @@ async function sessionPlugin(fastify: FastifyInstance) {
       return raw;
     },
     async expire(request: FastifyRequest) {
-      const raw = request.cookies[sessionCookie];
-      if (raw) await db.update(sessions).set({ expiresAt: clock.now() }).where(eq(sessions.idHash, hashSessionId(raw)));
+      if (!request.sessionIdHash) return;
+      await db.update(sessions).set({ expiresAt: clock.now() }).where(eq(sessions.idHash, request.sessionIdHash));
+      await announceEnd(request.sessionIdHash);
     },
     async switchWorkspace(request: FastifyRequest, workspaceId: string) {
-      const raw = request.cookies[sessionCookie];
-      if (raw) await db.update(sessions).set({ workspaceId }).where(eq(sessions.idHash, hashSessionId(raw)));
+      if (request.sessionIdHash) await db.update(sessions).set({ workspaceId }).where(eq(sessions.idHash, request.sessionIdHash));
     },
     async end(request: FastifyRequest, reply: FastifyReply) {
       const raw = request.cookies[sessionCookie];
-      if (raw) await db.delete(sessions).where(eq(sessions.idHash, hashSessionId(raw)));
       reply.clearCookie(sessionCookie, { path: '/' });
+      if (!raw) return;
+      await db.delete(sessions).where(eq(sessions.idHash, hashSessionId(raw)));
+      await announceEnd(hashSessionId(raw));
     },
+    resolve: (idHash: string) => resolveSession(idHash, { touch: false }),
   });
 }
 
-export default fp(sessionPlugin, { name: 'session', dependencies: ['config', 'database'] });
+export default fp(sessionPlugin, { name: 'session', dependencies: ['config', 'database', 'channels'] });

@@ -62,6 +62,8 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const workspace = await findWorkspace(fastify.db, actor, request.body.workspaceId);
       if (!workspace) throw notFound('The workspace');
       await fastify.sessions.switchWorkspace(request, workspace.workspaceId);
+      // The session's other tabs now see another workspace: their subscriptions are re-checked.
+      await fastify.realtime.accessChanged(actor.userId);
       return { user: toSessionUser({ ...actor, ...workspace }), csrfToken: fastify.csrf.tokenFor(request, reply) };
     },
   );

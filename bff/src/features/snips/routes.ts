@@ -6,6 +6,7 @@ import {
 } from '#shared/contracts/snips.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
+import { streamName } from '#shared/realtime/messages.ts';
 import type { Database } from '../../db/client.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
 import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, updateSnip } from './queries.ts';
@@ -15,6 +16,12 @@ const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: sn
 const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
+
+  // `snip:<id>` streams carry the snip's version; its version is the stream's sequence number.
+  fastify.realtime.defineStream('snip', async (actor, id) => {
+    const snip = await findSnip(db, actor, id);
+    return snip && { seq: snip.version, state: { kind: 'snip', version: snip.version, deleted: false } };
+  });
 
   const findVisibleSnip = async (actor: Actor, id: string, database: Database = db) => {
     const snip = await findSnip(database, actor, id);
@@ -53,7 +60,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     { schema: { params: snipIdParamsSchema, body: updateSnipBodySchema, response: { 200: snipSchema } } },
     async (request, reply) => {
       const actor = actorOf(request);
-      return fastify.idempotently(request, reply, async (tx) => {
+      const snip = await fastify.idempotently(request, reply, async (tx) => {
         const snip = await findVisibleSnip(actor, request.params.id, tx);
         if (!canEditSnip(actor, snipFacts(snip))) {
           throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
@@ -65,6 +72,12 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
         }
         return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
       });
+      await fastify.realtime.publish(streamName('snip', snip.id), {
+        seq: snip.version,
+        state: { kind: 'snip', version: snip.version, deleted: false },
+        reauthorize: request.body.visibility !== undefined,
+      });
+      return snip;
     },
   );
 
@@ -75,6 +88,10 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       throw new AppError(403, 'forbidden', 'You cannot delete this snip.');
     }
     await deleteSnip(db, actor, snip.id);
+    await fastify.realtime.publish(streamName('snip', snip.id), {
+      seq: snip.version + 1,
+      state: { kind: 'snip', version: snip.version, deleted: true },
+    });
     return reply.code(204).send(null);
   });
 };

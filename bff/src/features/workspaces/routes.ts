@@ -64,6 +64,7 @@ const workspaceRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const member = await findMember(actor, request.params.userId);
       assertAllowed(actor, { userId: member.userId, from: member.role, to: request.body.role });
       await changeMembership(db, actor, member.userId, request.body.role);
+      await fastify.realtime.accessChanged(member.userId);
       return findMember(actor, member.userId);
     },
   );
@@ -76,6 +77,7 @@ const workspaceRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const member = await findMember(actor, request.params.userId);
       assertAllowed(actor, { userId: member.userId, from: member.role, to: null });
       await changeMembership(db, actor, member.userId, null);
+      await fastify.realtime.accessChanged(member.userId);
       return reply.code(204).send(null);
     },
   );

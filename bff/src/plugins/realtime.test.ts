@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { closeCodes, type ServerMessage } from '#shared/realtime/messages.ts';
+import { sessionCookie } from './session.ts';
+import { startTestApp, type TestApp, type TestClient } from '../test-app.ts';
+
+// Real WebSocket clients against the BFF listening on loopback.
+let t: TestApp;
+let origin: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(() => t.close());
+
+type Socket = {
+  ws: WebSocket;
+  messages: ServerMessage[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(message: unknown): void;
+  next(match: (message: ServerMessage) => boolean): Promise<ServerMessage>;
+};
+
+function connect(client: TestClient | null, headers: Record<string, string> = { origin }): Promise<Socket> {
+  const cookie = client ? `${sessionCookie}=${client.cookies.get(sessionCookie)}` : undefined;
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+  const messages: ServerMessage[] = [];
+  const waiting: { match: (message: ServerMessage) => boolean; resolve: (message: ServerMessage) => void }[] = [];
+  ws.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as ServerMessage;
+    messages.push(message);
+    for (const waiter of waiting.filter((w) => w.match(message))) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve(message);
+    }
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () =>
+      resolve({
+        ws,
+        messages,
+        closed,
+        send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
+        next: (match) => {
+          const seen = messages.find(match);
+          return seen ? Promise.resolve(seen) : new Promise((done) => waiting.push({ match, resolve: done }));
+        },
+      }),
+    );
+    ws.once('unexpected-response', (_request, response) => reject(Object.assign(new Error('refused'), { status: response.statusCode })));
+    ws.once('error', reject);
+  });
+}
+
+const subscribe = (socket: Socket, stream: string) => socket.send({ v: 1, type: 'subscribe', stream });
+const about = (stream: string, type?: ServerMessage['type']) => (message: ServerMessage) =>
+  message.stream === stream && (type === undefined || message.type === type);
+
+async function createSnip(client: TestClient, overrides: Record<string, unknown> = {}) {
+  const response = await client.request({ method: 'POST', url: '/api/snips', payload: { title: 'Live', body: 'x', language: 'go', ...overrides } });
+  expect(response.statusCode).toBe(201);
+  return response.json() as { id: string; version: number };
+}
+
+describe('the /ws upgrade', () => {
+  it('answers 401 before upgrading when there is no session', async () => {
+    await expect(connect(null)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('refuses an Origin that is not the app’s own, and a missing one', async () => {
+    const member = await t.signIn('member@example.com');
+    await expect(connect(member, { origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403 });
+    await expect(connect(member, {})).rejects.toMatchObject({ status: 403 });
+    const socket = await connect(member);
+    socket.ws.close();
+  });
+});
+
+describe('streams', () => {
+  it('sends the snapshot first, then updates as the snip changes', async () => {
+    const member = await t.signIn('member@example.com');
+    const snip = await createSnip(member);
+    const socket = await connect(await t.signIn('owner@example.com'));
+    const stream = `snip:${snip.id}`;
+    subscribe(socket, stream);
+    expect(await socket.next(about(stream, 'snapshot'))).toMatchObject({ v: 1, seq: 1, state: { kind: 'snip', version: 1, deleted: false } });
+    await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { title: 'Changed', version: 1 } });
+    expect(await socket.next(about(stream, 'update'))).toMatchObject({ seq: 2, state: { version: 2 } });
+    await member.request({ method: 'DELETE', url: `/api/snips/${snip.id}` });
+    expect(await socket.next((m) => about(stream, 'update')(m) && m.type === 'update' && m.state.deleted)).toMatchObject({ seq: 3 });
+    socket.ws.close();
+  });
+
+  it('answers a stream the actor may not see exactly like one that does not exist', async () => {
+    const outsider = await connect(await t.signIn('outsider@example.com'));
+    const acmeSnip = await createSnip(await t.signIn('member@example.com'));
+    const hidden = `snip:${acmeSnip.id}`;
+    const missing = 'snip:00000000-0000-4000-8000-0000000fffff';
+    subscribe(outsider, hidden);
+    subscribe(outsider, missing);
+    const answers = [await outsider.next(about(hidden)), await outsider.next(about(missing))];
+    expect(answers.map(({ type, v }) => ({ type, v }))).toEqual([{ type: 'denied', v: 1 }, { type: 'denied', v: 1 }]);
+    outsider.ws.close();
+  });
+
+  it('ends a subscription when the snip is made private by its author', async () => {
+    const member = await t.signIn('member@example.com');
+    const snip = await createSnip(member);
+    const socket = await connect(await t.signIn('owner@example.com'));
+    const stream = `snip:${snip.id}`;
+    subscribe(socket, stream);
+    await socket.next(about(stream, 'snapshot'));
+    await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { visibility: 'private', version: 1 } });
+    expect(await socket.next(about(stream, 'ended'))).toMatchObject({ type: 'ended' });
+    expect(socket.messages.filter(about(stream, 'update'))).toEqual([]);
+    socket.ws.close();
+  });
+});
+
+describe('protocol limits', () => {
+  it.each([
+    ['not JSON', 'hello'],
+    ['an unknown message', { v: 1, type: 'shout', stream: 'snip:x' }],
+    ['a wrong version', { v: 2, type: 'subscribe', stream: 'snip:00000000-0000-4000-8000-000000000001' }],
+    ['a bad stream name', { v: 1, type: 'subscribe', stream: 'sessions:all' }],
+  ])('closes the socket on %s with 4400', async (_name, frame) => {
+    const socket = await connect(await t.signIn('member@example.com'));
+    socket.send(frame);
+    expect((await socket.closed).code).toBe(closeCodes.malformed);
+  });
+
+  it('closes on a frame over 64 KB with 1009', async () => {
+    const socket = await connect(await t.signIn('member@example.com'));
+    socket.send('x'.repeat(64 * 1024 + 1));
+    expect((await socket.closed).code).toBe(closeCodes.tooLarge);
+  });
+
+  it('closes a flooding client with 4429', async () => {
+    const socket = await connect(await t.signIn('member@example.com'));
+    for (let i = 0; i < 200; i++) socket.send({ v: 1, type: 'unsubscribe', stream: 'snip:00000000-0000-4000-8000-000000000001' });
+    expect((await socket.closed).code).toBe(closeCodes.flooding);
+  });
+
+  it('drops a peer that stops answering pings', async () => {
+    const socket = await connect(await t.signIn('member@example.com'));
+    // Stop reading: the client's automatic pong never goes out.
+    (socket.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    await t.app.realtime.sweep();
+    await t.app.realtime.sweep();
+    (socket.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await socket.closed).code).toBe(1006);
+  });
+});
+
+describe('session end', () => {
+  it('closes every socket of a session with 4401 at sign-out, at once', async () => {
+    const member = await t.signIn('member@example.com');
+    const [tabA, tabB] = [await connect(member), await connect(member)];
+    const otherSession = await connect(await t.signIn('member@example.com'));
+    await member.request({ method: 'DELETE', url: '/api/session' });
+    expect((await tabA.closed).code).toBe(closeCodes.sessionEnded);
+    expect((await tabB.closed).code).toBe(closeCodes.sessionEnded);
+    expect(otherSession.ws.readyState).toBe(WebSocket.OPEN);
+    otherSession.ws.close();
+  });
+
+  it('closes with 4401 when the session times out, found by the periodic sweep without any message', async () => {
+    const member = await t.signIn('member@example.com');
+    const socket = await connect(member);
+    t.clock.advance(t.config.sessionIdleSeconds + 1);
+    await t.app.realtime.sweep();
+    expect((await socket.closed).code).toBe(closeCodes.sessionEnded);
+  });
+
+  it('closes with 4401 when a member removed from their only workspace', async () => {
+    const viewerClient = await t.signIn('viewer@example.com');
+    const socket = await connect(viewerClient);
+    const owner = await t.signIn('owner@example.com');
+    const acme = (await owner.request({ url: '/api/session' })).json().user.workspace.id;
+    const viewerId = (await viewerClient.request({ url: '/api/session' })).json().user.id;
+    await owner.request({ method: 'DELETE', url: `/api/workspaces/${acme}/members/${viewerId}` });
+    expect((await socket.closed).code).toBe(closeCodes.sessionEnded);
+    await owner.request({ method: 'POST', url: `/api/workspaces/${acme}/members`, payload: { email: 'viewer@example.com', role: 'viewer' } });
+  });
+});
+
+describe('the sweep timer', () => {
+  it('runs by itself', async () => {
+    const quick = await startTestApp({ environment: { REALTIME_SWEEP_SECONDS: '1' } });
+    try {
+      const address = await quick.app.listen({ port: 0, host: '127.0.0.1' });
+      const member = await quick.signIn('member@example.com');
+      const ws = new WebSocket(`${address.replace('http', 'ws')}/ws`, { headers: { origin: address, cookie: `${sessionCookie}=${member.cookies.get(sessionCookie)}` } });
+      await new Promise((resolve) => ws.once('open', resolve));
+      quick.clock.advance(quick.config.sessionIdleSeconds + 1);
+      const code = await new Promise((resolve) => ws.once('close', resolve));
+      expect(code).toBe(closeCodes.sessionEnded);
+    } finally {
+      await quick.close();
+    }
+  });
+});

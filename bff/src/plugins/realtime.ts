@@ -1,0 +1,288 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import fp from 'fastify-plugin';
+import type { RawData, WebSocket } from 'ws';
+import {
+  clientMessageSchema, closeCodes, maxFrameBytes, parseStreamName, realtimeVersion,
+  type ServerMessage, type StreamKind, type StreamName, type StreamState,
+} from '#shared/realtime/messages.ts';
+import { isSameOrigin } from './csrf.ts';
+import { AppError } from './errors.ts';
+import { sessionEndedStream, type Actor } from './session.ts';
+
+/** What a stream says now, with its per-resource sequence number. */
+export type StreamSnapshot = { seq: number; state: StreamState };
+/**
+ * How a feature opens one kind of stream: the current snapshot if the actor may see the resource (through the
+ * resource's policy scope), undefined otherwise. Not allowed and not found are the same answer.
+ */
+export type StreamSource = (actor: Actor, id: string) => Promise<StreamSnapshot | undefined>;
+/** `reauthorize`: the change may have changed who may see the resource (visibility), so subscribers are re-checked. */
+export type StreamPublication = StreamSnapshot & { reauthorize?: boolean };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    realtime: {
+      defineStream(kind: StreamKind, source: StreamSource): void;
+      /** Call after the change is committed, so nobody sees what was rolled back. Failures are logged, not thrown. */
+      publish(stream: StreamName, publication: StreamPublication): Promise<void>;
+      /** A user's memberships or roles changed: every instance re-checks that user's sockets at once. */
+      accessChanged(userId: string): Promise<void>;
+      /** The periodic pass: pings, and closes sockets whose session has ended. Runs on a timer; tests call it too. */
+      sweep(): Promise<void>;
+    };
+  }
+}
+
+const accessChangedStream = (userId: string) => `control:access-changed:${userId}`;
+/** Per socket: a burst of this many messages, refilled at `refillPerSecond`. Past it the socket is closed. */
+const flood = { burst: 40, refillPerSecond: 10 };
+
+type Subscription = {
+  stop: () => Promise<void>;
+  /** Highest sequence number sent (or queued); null until the snapshot has been read. */
+  seq: number | null;
+  /** An update that arrived while the snapshot was being read. */
+  held: StreamPublication | undefined;
+  sentAny: boolean;
+};
+
+type Connection = {
+  socket: WebSocket;
+  sessionIdHash: string;
+  actor: Actor;
+  subscriptions: Map<StreamName, Subscription>;
+  /** The latest unsent message per stream: a slow client gets the newest state, never a growing queue. */
+  pending: Map<StreamName, ServerMessage>;
+  sending: boolean;
+  tokens: number;
+  refilledAt: number;
+  alive: boolean;
+};
+
+async function realtimePlugin(fastify: FastifyInstance) {
+  const { channels, config } = fastify;
+  const sources = new Map<StreamKind, StreamSource>();
+  const connections = new Set<Connection>();
+  /** Control subscriptions shared by the local sockets of one session or one user. */
+  const controls = new Map<string, { count: number; stop: Promise<() => Promise<void>> }>();
+
+  await fastify.register(fastifyWebsocket, { options: { maxPayload: maxFrameBytes } });
+
+  const holdControl = (stream: string, onMessage: () => void) => {
+    const existing = controls.get(stream);
+    if (existing) existing.count += 1;
+    else controls.set(stream, { count: 1, stop: channels.subscribe(stream, onMessage) });
+  };
+  const releaseControl = async (stream: string) => {
+    const control = controls.get(stream);
+    if (!control || --control.count > 0) return;
+    controls.delete(stream);
+    await (await control.stop)();
+  };
+
+  const connectionsWhere = (match: (connection: Connection) => boolean) => [...connections].filter(match);
+
+  function flush(connection: Connection) {
+    const { socket } = connection;
+    if (connection.sending || connection.pending.size === 0 || socket.readyState !== socket.OPEN) return;
+    const batch = [...connection.pending.values()];
+    connection.pending.clear();
+    connection.sending = true;
+    let outstanding = batch.length;
+    // The next batch waits until this one is handed to the kernel: that is where coalescing happens.
+    const sent = () => {
+      if (--outstanding > 0) return;
+      connection.sending = false;
+      flush(connection);
+    };
+    for (const message of batch) socket.send(JSON.stringify(message), sent);
+  }
+
+  function sendState(connection: Connection, stream: StreamName, subscription: Subscription, snapshot: StreamSnapshot) {
+    subscription.seq = snapshot.seq;
+    const type = subscription.sentAny ? 'update' : 'snapshot';
+    subscription.sentAny = true;
+    connection.pending.set(stream, { v: realtimeVersion, type, stream, seq: snapshot.seq, state: snapshot.state });
+    flush(connection);
+  }
+
+  function sendControl(connection: Connection, type: 'denied' | 'ended', stream: StreamName) {
+    connection.pending.set(stream, { v: realtimeVersion, type, stream });
+    flush(connection);
+  }
+
+  const snapshotFor = (actor: Actor, stream: StreamName) => {
+    const { kind, id } = parseStreamName(stream);
+    const source = sources.get(kind);
+    return source ? source(actor, id) : Promise.resolve(undefined);
+  };
+
+  async function end(connection: Connection, stream: StreamName, notify: boolean) {
+    const subscription = connection.subscriptions.get(stream);
+    if (!subscription) return;
+    connection.subscriptions.delete(stream);
+    connection.pending.delete(stream);
+    await subscription.stop();
+    if (notify) sendControl(connection, 'ended', stream);
+  }
+
+  async function deliver(connection: Connection, stream: StreamName, publication: StreamPublication) {
+    const subscription = connection.subscriptions.get(stream);
+    if (!subscription) return;
+    if (subscription.seq === null) {
+      if (!subscription.held || publication.seq > subscription.held.seq) subscription.held = publication;
+      return;
+    }
+    if (publication.seq <= subscription.seq) return;
+    if (publication.reauthorize && !(await snapshotFor(connection.actor, stream))) return end(connection, stream, true);
+    sendState(connection, stream, subscription, publication);
+  }
+
+  async function subscribe(connection: Connection, stream: StreamName) {
+    const existing = connection.subscriptions.get(stream);
+    if (existing) await end(connection, stream, false);
+    const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined, sentAny: false };
+    connection.subscriptions.set(stream, subscription);
+    // Listen first, then read: an update committed meanwhile is held, not lost.
+    subscription.stop = await channels.subscribe(stream, (message) => void deliver(connection, stream, message as StreamPublication));
+    const snapshot = await snapshotFor(connection.actor, stream);
+    if (connection.subscriptions.get(stream) !== subscription) return;
+    if (!snapshot) {
+      await end(connection, stream, false);
+      return sendControl(connection, 'denied', stream);
+    }
+    sendState(connection, stream, subscription, snapshot);
+    const { held } = subscription;
+    subscription.held = undefined;
+    if (held && held.seq > snapshot.seq) sendState(connection, stream, subscription, held);
+  }
+
+  /** Re-reads the actor behind a socket's session and ends the subscriptions it may no longer see. */
+  async function recheck(connection: Connection) {
+    const session = await fastify.sessions.resolve(connection.sessionIdHash);
+    if (session.status !== 'active') return connection.socket.close(closeCodes.sessionEnded, 'session ended');
+    connection.actor = session.actor;
+    for (const stream of [...connection.subscriptions.keys()]) {
+      if (!(await snapshotFor(connection.actor, stream))) await end(connection, stream, true);
+    }
+  }
+
+  function allowMessage(connection: Connection): boolean {
+    const now = Date.now();
+    connection.tokens = Math.min(flood.burst, connection.tokens + ((now - connection.refilledAt) / 1000) * flood.refillPerSecond);
+    connection.refilledAt = now;
+    if (connection.tokens < 1) return false;
+    connection.tokens -= 1;
+    return true;
+  }
+
+  async function receive(connection: Connection, data: RawData, isBinary: boolean) {
+    const { socket } = connection;
+    if (!allowMessage(connection)) return socket.close(closeCodes.flooding, 'too many messages');
+    let message;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      message = clientMessageSchema.parse(JSON.parse(data.toString()));
+    } catch {
+      return socket.close(closeCodes.malformed, 'malformed message');
+    }
+    if (message.type === 'subscribe') await subscribe(connection, message.stream as StreamName);
+    else await end(connection, message.stream as StreamName, false);
+  }
+
+  async function closed(connection: Connection) {
+    connections.delete(connection);
+    await Promise.allSettled([...connection.subscriptions.values()].map((subscription) => subscription.stop()));
+    connection.subscriptions.clear();
+    await releaseControl(sessionEndedStream(connection.sessionIdHash));
+    await releaseControl(accessChangedStream(connection.actor.userId));
+  }
+
+  // Browsers send cookies with cross-site WebSocket upgrades, and CORS does not apply: the Origin check is the guard.
+  const checkOrigin = async (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    if (!origin || !isSameOrigin(origin, request)) {
+      throw new AppError(403, 'forbidden', 'WebSocket connections are only accepted from Snipdesk itself.');
+    }
+  };
+
+  fastify.get('/ws', { websocket: true, onRequest: [checkOrigin, fastify.requireActor], schema: { hide: true } }, (socket, request) => {
+    const connection: Connection = {
+      socket,
+      sessionIdHash: request.sessionIdHash!,
+      actor: request.actor!,
+      subscriptions: new Map(),
+      pending: new Map(),
+      sending: false,
+      tokens: flood.burst,
+      refilledAt: Date.now(),
+      alive: true,
+    };
+    connections.add(connection);
+    // Handlers are attached before any await, so no early message is dropped.
+    socket.on('message', (data, isBinary) => {
+      receive(connection, data, isBinary).catch((error) => {
+        request.log.error({ err: error }, 'websocket message failed');
+        socket.close(1011, 'internal error');
+      });
+    });
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.on('close', () => void closed(connection));
+    holdControl(sessionEndedStream(connection.sessionIdHash), () => {
+      for (const other of connectionsWhere((c) => c.sessionIdHash === connection.sessionIdHash)) {
+        other.socket.close(closeCodes.sessionEnded, 'session ended');
+      }
+    });
+    holdControl(accessChangedStream(connection.actor.userId), () => {
+      for (const other of connectionsWhere((c) => c.actor.userId === connection.actor.userId)) void recheck(other);
+    });
+  });
+
+  async function sweep() {
+    for (const connection of connections) {
+      // No pong since the last ping: the peer is gone without saying so.
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+    const sessions = new Set(connectionsWhere(() => true).map((connection) => connection.sessionIdHash));
+    for (const idHash of sessions) {
+      const session = await fastify.sessions.resolve(idHash);
+      if (session.status === 'active') continue;
+      for (const connection of connectionsWhere((c) => c.sessionIdHash === idHash)) {
+        connection.socket.close(closeCodes.sessionEnded, 'session ended');
+      }
+    }
+  }
+
+  const timer = setInterval(() => {
+    sweep().catch((error) => fastify.log.warn({ err: error }, 'realtime sweep failed'));
+  }, config.realtimeSweepSeconds * 1000);
+  timer.unref();
+
+  fastify.addHook('preClose', async () => {
+    clearInterval(timer);
+    for (const connection of connections) connection.socket.close(closeCodes.goingAway, 'server shutting down');
+  });
+
+  fastify.decorate('realtime', {
+    defineStream(kind: StreamKind, source: StreamSource) {
+      sources.set(kind, source);
+    },
+    async publish(stream: StreamName, publication: StreamPublication) {
+      await channels.publish(stream, publication).catch((error) => fastify.log.warn({ err: error, stream }, 'realtime publish failed'));
+    },
+    async accessChanged(userId: string) {
+      await channels.publish(accessChangedStream(userId), { changed: true }).catch((error) => fastify.log.warn({ err: error }, 'realtime publish failed'));
+    },
+    sweep,
+  });
+}
+
+export default fp(realtimePlugin, { name: 'realtime', dependencies: ['config', 'channels', 'session'] });

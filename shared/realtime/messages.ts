@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * The WebSocket protocol between the SPA and the BFF: one socket per tab, streams multiplexed over it.
+ * Every message is versioned (`v`) so a tab still running yesterday's bundle is understood or told clearly.
+ */
+export const realtimeVersion = 1;
+
+/** A stream is a resource's live channel: `snip:<id>`, `workspace:<id>`, `user:<id>`, `job:<id>`. */
+export const streamKinds = ['user', 'workspace', 'snip', 'job'] as const;
+export type StreamKind = (typeof streamKinds)[number];
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+export const streamNameSchema = z.string().regex(new RegExp(`^(${streamKinds.join('|')}):${uuid}$`), 'not a stream name');
+export type StreamName = `${StreamKind}:${string}`;
+
+export const streamName = (kind: StreamKind, id: string): StreamName => `${kind}:${id}`;
+export function parseStreamName(stream: StreamName): { kind: StreamKind; id: string } {
+  const [kind, id] = stream.split(':') as [StreamKind, string];
+  return { kind, id };
+}
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ v: z.literal(realtimeVersion), type: z.literal('subscribe'), stream: streamNameSchema }),
+  z.strictObject({ v: z.literal(realtimeVersion), type: z.literal('unsubscribe'), stream: streamNameSchema }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/**
+ * What a stream says. Small on purpose (ids, versions, counts): the SPA refetches the rest over HTTP,
+ * through the same policy scopes as everything else.
+ */
+export const snipStreamStateSchema = z.object({ kind: z.literal('snip'), version: z.number().int(), deleted: z.boolean() });
+export const streamStateSchema = z.discriminatedUnion('kind', [snipStreamStateSchema]);
+export type StreamState = z.infer<typeof streamStateSchema>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  /** The current state, sent first on every subscribe; `seq` orders it with the updates that follow. */
+  z.object({ v: z.literal(realtimeVersion), type: z.literal('snapshot'), stream: streamNameSchema, seq: z.number().int(), state: streamStateSchema }),
+  /** A newer state. A client keeps the highest `seq` it has seen per stream and drops anything not newer. */
+  z.object({ v: z.literal(realtimeVersion), type: z.literal('update'), stream: streamNameSchema, seq: z.number().int(), state: streamStateSchema }),
+  /** Not found and not allowed look the same, so a stream name does not reveal whether its resource exists. */
+  z.object({ v: z.literal(realtimeVersion), type: z.literal('denied'), stream: streamNameSchema }),
+  /** Access ended while subscribed (role changed, member removed, snip made private). */
+  z.object({ v: z.literal(realtimeVersion), type: z.literal('ended'), stream: streamNameSchema }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+/** Close codes (4000–4999 are the application's own). */
+export const closeCodes = {
+  /** The session ended (expired, signed out, revoked): show the session-expiry banner, do not reconnect. */
+  sessionEnded: 4401,
+  /** A frame that is not JSON or not a valid client message. */
+  malformed: 4400,
+  /** Too many messages too fast. */
+  flooding: 4429,
+  /** The server is going away (deploy, restart): reconnect, with backoff. */
+  goingAway: 1001,
+  /** Larger than `maxFrameBytes`; `ws` closes with this standard code itself. */
+  tooLarge: 1009,
+} as const;
+
+export const maxFrameBytes = 64 * 1024;
