@@ -44,6 +44,8 @@ export type TestApp = {
   app: FastifyInstance;
   clock: ReturnType<typeof testClock>;
   config: Config;
+  /** Where it listens, once `listen()` has been called. */
+  listen(): Promise<string>;
   /** A browser-like client: keeps cookies and sends the CSRF token on unsafe requests. */
   client(): TestClient;
   signIn(email: string): Promise<TestClient>;
@@ -51,19 +53,27 @@ export type TestApp = {
 };
 
 export async function startTestApp(
-  options: { environment?: Record<string, string>; beforeReady?: (app: FastifyInstance) => void } = {},
+  options: {
+    environment?: Record<string, string>;
+    beforeReady?: (app: FastifyInstance) => void;
+    /** A second instance of that app's deployment: same database, same Redis prefix, its own process state. */
+    instanceOf?: TestApp;
+  } = {},
 ): Promise<TestApp> {
-  const database = await freshDatabase();
+  const { instanceOf } = options;
+  const database = instanceOf ? { databaseUrl: instanceOf.config.databaseUrl, drop: async () => {} } : await freshDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATA_DIR: 'memory://',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     // Redis is shared by every test file running at once: each app gets its own key and channel prefix.
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `snipdesk_test_${randomBytes(6).toString('hex')}:` } : {}),
+    ...(process.env.REDIS_URL
+      ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: instanceOf?.config.redisPrefix ?? `snipdesk_test_${randomBytes(6).toString('hex')}:` }
+      : {}),
     ...options.environment,
   });
-  const clock = testClock();
+  const clock = instanceOf?.clock ?? testClock();
   const app = await buildApp({ config, clock });
   options.beforeReady?.(app);
   await app.ready();
@@ -73,6 +83,7 @@ export async function startTestApp(
     clock,
     config,
     client: () => new TestClient(app),
+    listen: () => app.listen({ port: 0, host: '127.0.0.1' }),
     async signIn(email: string) {
       const client = new TestClient(app);
       const response = await client.signIn(email);

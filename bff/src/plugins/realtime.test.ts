@@ -3,56 +3,18 @@ import WebSocket from 'ws';
 import { closeCodes, type ServerMessage } from '#shared/realtime/messages.ts';
 import { sessionCookie } from './session.ts';
 import { startTestApp, type TestApp, type TestClient } from '../test-app.ts';
+import { openSocket, type TestSocket as Socket } from '../test-socket.ts';
 
 // Real WebSocket clients against the BFF listening on loopback.
 let t: TestApp;
 let origin: string;
 beforeAll(async () => {
   t = await startTestApp();
-  origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  origin = await t.listen();
 });
 afterAll(() => t.close());
 
-type Socket = {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  closed: Promise<{ code: number; reason: string }>;
-  send(message: unknown): void;
-  next(match: (message: ServerMessage) => boolean): Promise<ServerMessage>;
-};
-
-function connect(client: TestClient | null, headers: Record<string, string> = { origin }): Promise<Socket> {
-  const cookie = client ? `${sessionCookie}=${client.cookies.get(sessionCookie)}` : undefined;
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { ...headers, ...(cookie ? { cookie } : {}) } });
-  const messages: ServerMessage[] = [];
-  const waiting: { match: (message: ServerMessage) => boolean; resolve: (message: ServerMessage) => void }[] = [];
-  ws.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as ServerMessage;
-    messages.push(message);
-    for (const waiter of waiting.filter((w) => w.match(message))) {
-      waiting.splice(waiting.indexOf(waiter), 1);
-      waiter.resolve(message);
-    }
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  return new Promise((resolve, reject) => {
-    ws.once('open', () =>
-      resolve({
-        ws,
-        messages,
-        closed,
-        send: (message) => ws.send(typeof message === 'string' ? message : JSON.stringify(message)),
-        next: (match) => {
-          const seen = messages.find(match);
-          return seen ? Promise.resolve(seen) : new Promise((done) => waiting.push({ match, resolve: done }));
-        },
-      }),
-    );
-    ws.once('unexpected-response', (_request, response) => reject(Object.assign(new Error('refused'), { status: response.statusCode })));
-    ws.once('error', reject);
-  });
-}
-
+const connect = (client: TestClient | null, headers: Record<string, string> = { origin }) => openSocket(origin, client, headers);
 const subscribe = (socket: Socket, stream: string) => socket.send({ v: 1, type: 'subscribe', stream });
 const about = (stream: string, type?: ServerMessage['type']) => (message: ServerMessage) =>
   message.stream === stream && (type === undefined || message.type === type);

@@ -67,7 +67,14 @@ async function realtimePlugin(fastify: FastifyInstance) {
   /** Control subscriptions shared by the local sockets of one session or one user. */
   const controls = new Map<string, { count: number; stop: Promise<() => Promise<void>> }>();
 
-  await fastify.register(fastifyWebsocket, { options: { maxPayload: maxFrameBytes } });
+  await fastify.register(fastifyWebsocket, {
+    options: { maxPayload: maxFrameBytes },
+    // "Going away" tells clients to reconnect, and so to land on another instance during a deploy or a crash-restart.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(closeCodes.goingAway, 'server shutting down');
+      this.websocketServer.close(() => done());
+    },
+  });
 
   const holdControl = (stream: string, onMessage: () => void) => {
     const existing = controls.get(stream);
@@ -266,10 +273,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
   }, config.realtimeSweepSeconds * 1000);
   timer.unref();
 
-  fastify.addHook('preClose', async () => {
-    clearInterval(timer);
-    for (const connection of connections) connection.socket.close(closeCodes.goingAway, 'server shutting down');
-  });
+  fastify.addHook('onClose', async () => clearInterval(timer));
 
   fastify.decorate('realtime', {
     defineStream(kind: StreamKind, source: StreamSource) {
