@@ -3,7 +3,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import authRoutes from './features/auth/routes.ts';
+import commentRoutes from './features/comments/routes.ts';
 import healthRoutes from './features/health/routes.ts';
+import notificationRoutes from './features/notifications/routes.ts';
 import publicSnipRoutes from './features/snips/public-routes.ts';
 import snipRoutes from './features/snips/routes.ts';
 import testControlRoutes from './features/test-controls/routes.ts';
@@ -48,6 +50,8 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(snipRoutes, { prefix: '/api' });
   await app.register(publicSnipRoutes, { prefix: '/api' });
   await app.register(workspaceRoutes, { prefix: '/api' });
+  await app.register(commentRoutes, { prefix: '/api' });
+  await app.register(notificationRoutes, { prefix: '/api' });
   if (config.env === 'test') await app.register(testControlRoutes, { prefix: '/api' });
 
   await app.register(spaPlugin);

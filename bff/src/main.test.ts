@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// These start the real entry points as a newcomer would, so they run on the embedded default only.
+// These start the real entry points as a newcomer would, so they run on the embedded default only. Each one cold-starts
+// Node, tsx and PGlite with its migrations, several seconds apiece on a busy machine: hence the longer time limits.
 const dataDirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -44,7 +45,7 @@ describe('npm start', () => {
     expect(result.output).toMatch(/Invalid configuration:\n\s+PORT:/);
   });
 
-  it('starts on a fresh embedded database, seeds the demo, prints the sign-ins and serves real HTTP', async () => {
+  it('starts on a fresh embedded database, seeds the demo, prints the sign-ins and serves real HTTP', { timeout: 60_000 }, async () => {
     const server = await run('bff/src/main.ts', { PORT: '0', DATA_DIR: await freshDataDir() }, /owner@example\.com[\s\S]*outsider@example\.com/);
     try {
       expect(server.output).toContain('demo-password');
@@ -66,7 +67,7 @@ describe('npm start', () => {
 });
 
 describe('npm run db:seed', () => {
-  it('seeds and can run again without changing anything', async () => {
+  it('seeds and can run again without changing anything', { timeout: 90_000 }, async () => {
     const dataDir = await freshDataDir();
     for (let i = 0; i < 2; i++) {
       const result = await run('bff/src/db/seed-command.ts', { DATA_DIR: dataDir });

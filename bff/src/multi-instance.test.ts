@@ -23,7 +23,7 @@ describe.skipIf(!scaled)('two instances behind one Redis', () => {
   });
 
   const updateOf = (stream: string, version: number) => (message: ServerMessage) =>
-    message.stream === stream && (message.type === 'snapshot' || message.type === 'update') && message.state.version === version;
+    message.stream === stream && (message.type === 'snapshot' || message.type === 'update') && message.state.kind === 'snip' && message.state.version === version;
 
   it('delivers a change made through one instance to a socket on the other', async () => {
     const author = await first.signIn('member@example.com');

@@ -12,6 +12,8 @@ const scopes: Record<string, string> = {
   snips: 'snipsVisibleTo',
   workspaces: 'workspacesVisibleTo',
   memberships: 'membershipsVisibleTo',
+  comments: 'commentsVisibleTo',
+  notifications: 'notificationsVisibleTo',
 };
 
 const exemptions: Record<string, { tables: string[]; why: string }> = {
@@ -75,7 +77,8 @@ export function unscopedReads(fileName: string, text: string): string[] {
   };
   visit(source);
   for (const [table] of Object.entries(scopes)) {
-    if (new RegExp(`\\b(from|update|join)\\s+"?${table}"?\\b`, 'i').test(text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) {
+    // Raw SQL, written out or with the table interpolated into a sql`` template.
+    if (new RegExp(`\\b(from|update|join)\\s+("?${table}"?\\b|\\$\\{${table}\\})`, 'i').test(text.replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''))) {
       findings.push(`${table} (raw SQL)`);
     }
   }
@@ -87,6 +90,7 @@ describe('policy scopes', () => {
     expect(unscopedReads('x.ts', 'export const all = (db) => db.select().from(snips).where(eq(snips.id, id));')).toEqual(['snips (line 1)']);
     expect(unscopedReads('x.ts', 'export const gone = (db) => db.delete(snips).where(eq(snips.id, id));')).toEqual(['snips (line 1)']);
     expect(unscopedReads('x.ts', 'const rows = await db.execute(sql`select * from snips`);')).toEqual(['snips (raw SQL)']);
+    expect(unscopedReads('x.ts', 'const n = sql`(select count(*) from ${comments} where x)`;')).toEqual(['comments (raw SQL)']);
     expect(unscopedReads('x.ts', 'export const mine = (db, a) => db.select().from(snips).where(and(snipsVisibleTo(a), eq(snips.id, id)));')).toEqual([]);
     expect(unscopedReads('x.ts', 'const scoped = (a) => and(snipsVisibleTo(a), x);\nexport const f = (db, a) => db.select().from(snips).where(scoped(a));')).toEqual([]);
     expect(unscopedReads('x.ts', 'const mine = and(membershipsVisibleTo(a), x);\nawait tx.delete(memberships).where(mine);')).toEqual([]);

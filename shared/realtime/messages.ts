@@ -29,8 +29,16 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
  * What a stream says. Small on purpose (ids, versions, counts): the SPA refetches the rest over HTTP,
  * through the same policy scopes as everything else.
  */
-export const snipStreamStateSchema = z.object({ kind: z.literal('snip'), version: z.number().int(), deleted: z.boolean() });
-export const streamStateSchema = z.discriminatedUnion('kind', [snipStreamStateSchema]);
+/** `snip:<id>`: the snip's version (refetch it when newer), its comment count (refetch comments when changed). */
+export const snipStreamStateSchema = z.object({
+  kind: z.literal('snip'),
+  version: z.number().int(),
+  comments: z.number().int(),
+  deleted: z.boolean(),
+});
+/** `user:<id>`: the user's unread notifications. */
+export const userStreamStateSchema = z.object({ kind: z.literal('user'), unread: z.number().int() });
+export const streamStateSchema = z.discriminatedUnion('kind', [snipStreamStateSchema, userStreamStateSchema]);
 export type StreamState = z.infer<typeof streamStateSchema>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [

@@ -16,6 +16,8 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   /** Global product-manager role (flags console); workspace roles live in memberships. */
   isPm: boolean('is_pm').notNull().default(false),
+  /** The sequence number of the user's live stream (`user:<id>`): bumped whenever their notifications change. */
+  notificationSeq: integer('notification_seq').notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -72,6 +74,11 @@ export const snips = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /**
+     * The sequence number of the snip's live stream: bumped with every change anyone watching should hear of
+     * (an edit, a comment), in the same transaction, so it orders messages across instances.
+     */
+    activitySeq: integer('activity_seq').notNull().default(1),
     /** The unguessable part of the public link `/s/:slug`; set only while the snip is public. */
     publicSlug: text('public_slug'),
     /**
@@ -110,4 +117,36 @@ export const idempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.key] }), index('idempotency_keys_created_idx').on(table.createdAt)],
+);
+
+export const comments = pgTable(
+  'comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    snipId: uuid('snip_id').notNull().references(() => snips.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('comments_snip_created_idx').on(table.snipId, table.createdAt, table.id)],
+);
+
+export const notificationKinds = ['comment', 'snip_shared', 'job_finished'] as const;
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<(typeof notificationKinds)[number]>().notNull(),
+    /** Who caused it and what it is about; the text is composed when it is read, in the reader's scope. */
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    snipId: uuid('snip_id').references(() => snips.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    readAt: timestamp('read_at', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    index('notifications_user_created_idx').on(table.userId, table.createdAt.desc()),
+    check('notifications_kind_check', sql`${table.kind} in ('comment', 'snip_shared', 'job_finished')`),
+  ],
 );

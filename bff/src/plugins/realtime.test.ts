@@ -50,7 +50,7 @@ describe('streams', () => {
     await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { title: 'Changed', version: 1 } });
     expect(await socket.next(about(stream, 'update'))).toMatchObject({ seq: 2, state: { version: 2 } });
     await member.request({ method: 'DELETE', url: `/api/snips/${snip.id}` });
-    expect(await socket.next((m) => about(stream, 'update')(m) && m.type === 'update' && m.state.deleted)).toMatchObject({ seq: 3 });
+    expect(await socket.next((m) => about(stream, 'update')(m) && m.type === 'update' && m.state.kind === 'snip' && m.state.deleted)).toMatchObject({ seq: 3 });
     socket.ws.close();
   });
 

@@ -17,8 +17,12 @@ export type StreamSnapshot = { seq: number; state: StreamState };
  * resource's policy scope), undefined otherwise. Not allowed and not found are the same answer.
  */
 export type StreamSource = (actor: Actor, id: string) => Promise<StreamSnapshot | undefined>;
-/** `reauthorize`: the change may have changed who may see the resource (visibility), so subscribers are re-checked. */
-export type StreamPublication = StreamSnapshot & { reauthorize?: boolean };
+/**
+ * A change to announce. With `state`, every subscriber gets that state. Without it, each subscriber's state is
+ * read again through the stream's source, so it is authorized again: for changes to who may see the resource
+ * (visibility), and for states that differ per reader.
+ */
+export type StreamPublication = { seq: number; state?: StreamState };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -142,8 +146,12 @@ async function realtimePlugin(fastify: FastifyInstance) {
       return;
     }
     if (publication.seq <= subscription.seq) return;
-    if (publication.reauthorize && !(await snapshotFor(connection.actor, stream))) return end(connection, stream, true);
-    sendState(connection, stream, subscription, publication);
+    if (publication.state) return sendState(connection, stream, subscription, { seq: publication.seq, state: publication.state });
+    const snapshot = await snapshotFor(connection.actor, stream);
+    if (!snapshot) return end(connection, stream, true);
+    if (connection.subscriptions.get(stream) !== subscription || subscription.seq === null) return;
+    const seq = Math.max(snapshot.seq, publication.seq);
+    if (seq > subscription.seq) sendState(connection, stream, subscription, { seq, state: snapshot.state });
   }
 
   async function subscribe(connection: Connection, stream: StreamName) {
@@ -162,7 +170,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
     sendState(connection, stream, subscription, snapshot);
     const { held } = subscription;
     subscription.held = undefined;
-    if (held && held.seq > snapshot.seq) sendState(connection, stream, subscription, held);
+    if (held && held.seq > snapshot.seq) await deliver(connection, stream, held);
   }
 
   /** Re-reads the actor behind a socket's session and ends the subscriptions it may no longer see. */

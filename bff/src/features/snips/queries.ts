@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { and, arrayContains, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, count, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import {
   excerptLength, type CreateSnipBody, type PublicSnip, type Snip, type SnipLanguage, type SnipPage, type SnipVisibility,
   type UpdateSnipBody,
 } from '#shared/contracts/snips.ts';
 import type { Database } from '../../db/client.ts';
-import { snips, users, workspaces } from '../../db/schema.ts';
+import { comments as snipComments, snips, users, workspaces } from '../../db/schema.ts';
+import { commentsVisibleTo } from '../comments/policy.ts';
 import type { Actor } from '../../plugins/session.ts';
 import { snipsVisibleTo } from './policy.ts';
 
@@ -152,10 +153,37 @@ export async function updateSnip(db: Database, actor: Actor, id: string, { versi
         : null;
   const updated = await db
     .update(snips)
-    .set({ ...changes, ...(publicSlug === undefined ? {} : { publicSlug }), version: sql`${snips.version} + 1`, updatedAt: now })
+    .set({
+      ...changes,
+      ...(publicSlug === undefined ? {} : { publicSlug }),
+      version: sql`${snips.version} + 1`,
+      activitySeq: sql`${snips.activitySeq} + 1`,
+      updatedAt: now,
+    })
     .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id), eq(snips.version, version)))
     .returning({ id: snips.id });
   return updated.length === 1;
+}
+
+/** What the snip's live stream says now, with its sequence number; undefined when the actor may not see it. */
+export async function snipStreamSnapshot(db: Database, actor: Actor, id: string) {
+  const [row] = await db
+    .select({ seq: snips.activitySeq, version: snips.version })
+    .from(snips)
+    .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id)));
+  if (!row) return undefined;
+  const [comments] = await db.select({ n: count() }).from(snipComments).where(and(commentsVisibleTo(db, actor), eq(snipComments.snipId, id)));
+  return { seq: row.seq, state: { kind: 'snip' as const, version: row.version, comments: comments?.n ?? 0, deleted: false } };
+}
+
+/** Bumps the snip's stream sequence inside a change's transaction; returns the new value. */
+export async function bumpSnipActivity(db: Database, actor: Actor, id: string): Promise<number | undefined> {
+  const [row] = await db
+    .update(snips)
+    .set({ activitySeq: sql`${snips.activitySeq} + 1` })
+    .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id)))
+    .returning({ seq: snips.activitySeq });
+  return row?.seq;
 }
 
 export async function deleteSnip(db: Database, actor: Actor, id: string): Promise<void> {

@@ -9,7 +9,7 @@ import { actorOf, type Actor } from '../../plugins/session.ts';
 import { streamName } from '#shared/realtime/messages.ts';
 import type { Database } from '../../db/client.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
-import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, updateSnip } from './queries.ts';
+import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, snipStreamSnapshot, updateSnip } from './queries.ts';
 
 const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: snip.author.id, visibility: snip.visibility });
 
@@ -17,11 +17,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
 
-  // `snip:<id>` streams carry the snip's version; its version is the stream's sequence number.
-  fastify.realtime.defineStream('snip', async (actor, id) => {
-    const snip = await findSnip(db, actor, id);
-    return snip && { seq: snip.version, state: { kind: 'snip', version: snip.version, deleted: false } };
-  });
+  fastify.realtime.defineStream('snip', (actor, id) => snipStreamSnapshot(db, actor, id));
 
   const findVisibleSnip = async (actor: Actor, id: string, database: Database = db) => {
     const snip = await findSnip(database, actor, id);
@@ -72,11 +68,9 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
         }
         return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
       });
-      await fastify.realtime.publish(streamName('snip', snip.id), {
-        seq: snip.version,
-        state: { kind: 'snip', version: snip.version, deleted: false },
-        reauthorize: request.body.visibility !== undefined,
-      });
+      const live = await snipStreamSnapshot(db, actor, snip.id);
+      // A visibility change may change who may watch: then every subscriber is authorized again.
+      if (live) await fastify.realtime.publish(streamName('snip', snip.id), request.body.visibility === undefined ? live : { seq: live.seq });
       return snip;
     },
   );
@@ -87,11 +81,11 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     if (!canDeleteSnip(actor, snipFacts(snip))) {
       throw new AppError(403, 'forbidden', 'You cannot delete this snip.');
     }
+    const live = await snipStreamSnapshot(db, actor, snip.id);
     await deleteSnip(db, actor, snip.id);
-    await fastify.realtime.publish(streamName('snip', snip.id), {
-      seq: snip.version + 1,
-      state: { kind: 'snip', version: snip.version, deleted: true },
-    });
+    if (live) {
+      await fastify.realtime.publish(streamName('snip', snip.id), { seq: live.seq + 1, state: { ...live.state, deleted: true } });
+    }
     return reply.code(204).send(null);
   });
 };

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { commentListSchema, commentSchema, createCommentBodySchema } from '#shared/contracts/comments.ts';
+import { snipIdParamsSchema } from '#shared/contracts/snips.ts';
+import { streamName } from '#shared/realtime/messages.ts';
+import { AppError, notFound } from '../../plugins/errors.ts';
+import { actorOf } from '../../plugins/session.ts';
+import { notify } from '../notifications/queries.ts';
+import { bumpSnipActivity, findSnip, snipStreamSnapshot } from '../snips/queries.ts';
+import { canComment } from './policy.ts';
+import { insertComment, listComments, otherCommenters } from './queries.ts';
+
+
+const commentRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  const { db, clock } = fastify;
+  fastify.addHook('onRequest', fastify.requireActor);
+
+  fastify.get('/snips/:id/comments', { schema: { params: snipIdParamsSchema, response: { 200: commentListSchema } } }, async (request) => {
+    const actor = actorOf(request);
+    if (!(await findSnip(db, actor, request.params.id))) throw notFound('The snip');
+    return { comments: await listComments(db, actor, request.params.id) };
+  });
+
+  fastify.post(
+    '/snips/:id/comments',
+    { schema: { params: snipIdParamsSchema, body: createCommentBodySchema, response: { 201: commentSchema } } },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const snip = await findSnip(db, actor, request.params.id);
+      if (!snip) throw notFound('The snip');
+      if (!canComment(actor)) throw new AppError(403, 'forbidden', 'Viewers cannot comment.');
+      const now = clock.now();
+      const { comment, notified } = await db.transaction(async (tx) => {
+        const comment = await insertComment(tx, actor, snip.id, request.body.body, now);
+        await bumpSnipActivity(tx, actor, snip.id);
+        const recipients = new Set(await otherCommenters(tx, actor, snip.id));
+        if (snip.author.id !== actor.userId) recipients.add(snip.author.id);
+        const notified = await notify(tx, [...recipients], { kind: 'comment', actorId: actor.userId, snipId: snip.id, createdAt: now });
+        return { comment, notified };
+      });
+      // After the commit: everyone watching the snip sees the comment count move; recipients' bells update.
+      const live = await snipStreamSnapshot(db, actor, snip.id);
+      if (live) await fastify.realtime.publish(streamName('snip', snip.id), live);
+      for (const { userId, seq } of notified) await fastify.realtime.publish(streamName('user', userId), { seq });
+      return reply.code(201).send(comment);
+    },
+  );
+};
+
+export default commentRoutes;
