@@ -46,6 +46,26 @@ describe.skipIf(!scaled)('two instances behind one Redis', () => {
     expect((await onFirst.closed).code).toBe(4401);
   });
 
+  it('shows who is viewing a snip across instances, and forgets an instance that goes away', async () => {
+    const third = await startTestApp({ instanceOf: first });
+    const thirdOrigin = await third.listen();
+    const snip = (await (await first.signIn('member@example.com')).request({ method: 'POST', url: '/api/snips', payload: { title: 'Watched', body: 'x', language: 'go' } })).json();
+    const stream = `snip:${snip.id}`;
+    const names = (list: string[]) => (message: ServerMessage) =>
+      message.stream === stream && message.type === 'presence' && message.viewers.map((v) => v.name).join() === list.join();
+    const onSecond = await openSocket(secondOrigin, await second.signIn('owner@example.com'));
+    onSecond.send({ v: 1, type: 'subscribe', stream });
+    await onSecond.next(names(['Olivia Owner']));
+    const onThird = await openSocket(thirdOrigin, await third.signIn('viewer@example.com'));
+    onThird.send({ v: 1, type: 'subscribe', stream });
+    await onThird.next(names(['Olivia Owner', 'Vera Viewer']));
+    await onSecond.next(names(['Olivia Owner', 'Vera Viewer']));
+    onSecond.messages.length = 0;
+    await third.app.close();
+    await onSecond.next(names(['Olivia Owner']));
+    onSecond.ws.close();
+  });
+
   it('a client of an instance that goes away resubscribes on the other and gets the latest state', async () => {
     const third = await startTestApp({ instanceOf: first });
     const thirdOrigin = await third.listen();

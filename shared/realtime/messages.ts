@@ -50,6 +50,13 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ v: z.literal(realtimeVersion), type: z.literal('denied'), stream: streamNameSchema }),
   /** Access ended while subscribed (role changed, member removed, snip made private). */
   z.object({ v: z.literal(realtimeVersion), type: z.literal('ended'), stream: streamNameSchema }),
+  /** Who is viewing the resource right now, on any instance (snip streams). Latest wins; no sequence needed. */
+  z.object({
+    v: z.literal(realtimeVersion),
+    type: z.literal('presence'),
+    stream: streamNameSchema,
+    viewers: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

@@ -163,3 +163,34 @@ describe('the sweep timer', () => {
     }
   });
 });
+
+describe('presence', () => {
+  const viewersOf = (stream: string, names: string[]) => (message: ServerMessage) =>
+    message.stream === stream && message.type === 'presence' && JSON.stringify(message.viewers.map((v) => v.name)) === JSON.stringify(names);
+
+  it('tells everyone viewing a snip who else is viewing it, and when they leave', async () => {
+    const snip = await createSnip(await t.signIn('member@example.com'));
+    const stream = `snip:${snip.id}`;
+    const owner = await connect(await t.signIn('owner@example.com'));
+    subscribe(owner, stream);
+    await owner.next(viewersOf(stream, ['Olivia Owner']));
+    const viewerClient = await t.signIn('viewer@example.com');
+    const viewer = await connect(viewerClient);
+    subscribe(viewer, stream);
+    await viewer.next(viewersOf(stream, ['Olivia Owner', 'Vera Viewer']));
+    await owner.next(viewersOf(stream, ['Olivia Owner', 'Vera Viewer']));
+    // A second tab of the same person does not count twice, and closing one of two tabs keeps them present.
+    const viewerTab = await connect(viewerClient);
+    subscribe(viewerTab, stream);
+    await viewerTab.next(viewersOf(stream, ['Olivia Owner', 'Vera Viewer']));
+    viewerTab.ws.close();
+    await viewerTab.closed;
+    owner.messages.length = 0;
+    viewer.send({ v: 1, type: 'unsubscribe', stream });
+    await owner.next(viewersOf(stream, ['Olivia Owner']));
+    // Only the unsubscribe changed anything: the closed second tab did not make Vera leave.
+    expect(owner.messages.filter((m) => m.type === 'presence')).toHaveLength(1);
+    owner.ws.close();
+    viewer.ws.close();
+  });
+});

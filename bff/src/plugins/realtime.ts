@@ -8,6 +8,7 @@ import {
 } from '#shared/realtime/messages.ts';
 import { isSameOrigin } from './csrf.ts';
 import { AppError } from './errors.ts';
+import { createPresence, type Viewer } from './presence.ts';
 import { sessionEndedStream, type Actor } from './session.ts';
 
 /** What a stream says now, with its per-resource sequence number. */
@@ -27,7 +28,8 @@ export type StreamPublication = { seq: number; state?: StreamState };
 declare module 'fastify' {
   interface FastifyInstance {
     realtime: {
-      defineStream(kind: StreamKind, source: StreamSource): void;
+      /** `presence`: subscribers of this kind of stream are told who else is viewing it. */
+      defineStream(kind: StreamKind, source: StreamSource, options?: { presence?: boolean }): void;
       /** Call after the change is committed, so nobody sees what was rolled back. Failures are logged, not thrown. */
       publish(stream: StreamName, publication: StreamPublication): Promise<void>;
       /** A user's memberships or roles changed: every instance re-checks that user's sockets at once. */
@@ -56,8 +58,11 @@ type Connection = {
   sessionIdHash: string;
   actor: Actor;
   subscriptions: Map<StreamName, Subscription>;
-  /** The latest unsent message per stream: a slow client gets the newest state, never a growing queue. */
-  pending: Map<StreamName, ServerMessage>;
+  /**
+   * The latest unsent message per stream (and per stream's presence): a slow client gets the newest state,
+   * never a growing queue.
+   */
+  pending: Map<string, ServerMessage>;
   sending: boolean;
   tokens: number;
   refilledAt: number;
@@ -67,6 +72,17 @@ type Connection = {
 async function realtimePlugin(fastify: FastifyInstance) {
   const { channels, config } = fastify;
   const sources = new Map<StreamKind, StreamSource>();
+  const withPresence = new Set<StreamKind>();
+  const presence = createPresence({
+    channels,
+    // A quiet instance is forgotten after three missed heartbeats.
+    staleAfterMs: config.realtimeSweepSeconds * 3000,
+    onChange(stream, viewers) {
+      for (const connection of connectionsWhere((c) => c.subscriptions.get(stream as StreamName)?.sentAny === true)) {
+        sendPresence(connection, stream as StreamName, viewers);
+      }
+    },
+  });
   const connections = new Set<Connection>();
   /** Control subscriptions shared by the local sockets of one session or one user. */
   const controls = new Map<string, { count: number; stop: Promise<() => Promise<void>> }>();
@@ -118,6 +134,13 @@ async function realtimePlugin(fastify: FastifyInstance) {
     flush(connection);
   }
 
+  function sendPresence(connection: Connection, stream: StreamName, viewers: Viewer[]) {
+    connection.pending.set(`${stream}#presence`, { v: realtimeVersion, type: 'presence', stream, viewers });
+    flush(connection);
+  }
+
+  const hasPresence = (stream: StreamName) => withPresence.has(parseStreamName(stream).kind);
+
   function sendControl(connection: Connection, type: 'denied' | 'ended', stream: StreamName) {
     connection.pending.set(stream, { v: realtimeVersion, type, stream });
     flush(connection);
@@ -134,7 +157,9 @@ async function realtimePlugin(fastify: FastifyInstance) {
     if (!subscription) return;
     connection.subscriptions.delete(stream);
     connection.pending.delete(stream);
+    connection.pending.delete(`${stream}#presence`);
     await subscription.stop();
+    if (subscription.sentAny && hasPresence(stream)) await presence.leave(stream, connection.actor.userId);
     if (notify) sendControl(connection, 'ended', stream);
   }
 
@@ -171,6 +196,10 @@ async function realtimePlugin(fastify: FastifyInstance) {
     const { held } = subscription;
     subscription.held = undefined;
     if (held && held.seq > snapshot.seq) await deliver(connection, stream, held);
+    if (hasPresence(stream)) {
+      await presence.join(stream, { id: connection.actor.userId, name: connection.actor.name });
+      sendPresence(connection, stream, presence.viewers(stream));
+    }
   }
 
   /** Re-reads the actor behind a socket's session and ends the subscriptions it may no longer see. */
@@ -208,8 +237,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
 
   async function closed(connection: Connection) {
     connections.delete(connection);
-    await Promise.allSettled([...connection.subscriptions.values()].map((subscription) => subscription.stop()));
-    connection.subscriptions.clear();
+    await Promise.allSettled([...connection.subscriptions.keys()].map((stream) => end(connection, stream, false)));
     await releaseControl(sessionEndedStream(connection.sessionIdHash));
     await releaseControl(accessChangedStream(connection.actor.userId));
   }
@@ -257,6 +285,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
   });
 
   async function sweep() {
+    await presence.heartbeat();
     for (const connection of connections) {
       // No pong since the last ping: the peer is gone without saying so.
       if (!connection.alive) {
@@ -281,11 +310,15 @@ async function realtimePlugin(fastify: FastifyInstance) {
   }, config.realtimeSweepSeconds * 1000);
   timer.unref();
 
-  fastify.addHook('onClose', async () => clearInterval(timer));
+  fastify.addHook('onClose', async () => {
+    clearInterval(timer);
+    await presence.close();
+  });
 
   fastify.decorate('realtime', {
-    defineStream(kind: StreamKind, source: StreamSource) {
+    defineStream(kind: StreamKind, source: StreamSource, options: { presence?: boolean } = {}) {
       sources.set(kind, source);
+      if (options.presence) withPresence.add(kind);
     },
     async publish(stream: StreamName, publication: StreamPublication) {
       await channels.publish(stream, publication).catch((error) => fastify.log.warn({ err: error, stream }, 'realtime publish failed'));

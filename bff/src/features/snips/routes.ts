@@ -17,7 +17,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
 
-  fastify.realtime.defineStream('snip', (actor, id) => snipStreamSnapshot(db, actor, id));
+  fastify.realtime.defineStream('snip', (actor, id) => snipStreamSnapshot(db, actor, id), { presence: true });
 
   const findVisibleSnip = async (actor: Actor, id: string, database: Database = db) => {
     const snip = await findSnip(database, actor, id);
