@@ -12,6 +12,7 @@ import { Banner } from '../ui/banner.tsx';
 import { Button } from '../ui/button.tsx';
 import { LoadingState } from '../ui/loading-state.tsx';
 import { PageProgress } from '../ui/page-progress.tsx';
+import { RealtimeStatusIndicator } from './realtime-status.tsx';
 import './app-shell.css';
 
 export function workspaceLoader(queryClient: QueryClient) {
@@ -58,6 +59,7 @@ export function WorkspaceLayout() {
           </div>
           {user && (
             <div className="app-header__end">
+              <RealtimeStatusIndicator />
               <div className="user-badge">
                 <span className="user-badge__avatar" aria-hidden="true">
                   {(user.name || user.email).charAt(0).toUpperCase()}

@@ -2,14 +2,16 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams, type LoaderFunctionArgs } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
+import { Banner } from '../../ui/banner.tsx';
 import { Button } from '../../ui/button.tsx';
 import { NotAllowedState } from '../../ui/not-allowed-state.tsx';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
-import { snipQueryOptions, useSnip } from './get-snip.ts';
+import { snipQueryOptions, useSnip, useSnipGone } from './get-snip.ts';
 import { SnipEditor } from './snip-editor.tsx';
 import { snipIdFrom } from './snip-id.ts';
 import { canChangeSnip } from './snip-permissions.ts';
+import { useSnipStream } from './snip-stream.ts';
 import { useUpdateSnip } from './update-snip.ts';
 
 export function editSnipLoader(queryClient: QueryClient) {
@@ -47,6 +49,9 @@ function SnipEditPage({ id }: { id: string }) {
   // saving against the version the person actually saw, so that a concurrent save surfaces as a 409.
   const [baseVersion, setBaseVersion] = useState(snip.version);
   const [reloading, setReloading] = useState(false);
+  // A save by someone else refreshes the cached snip (never the form: it was filled once, from `baseVersion`).
+  useSnipStream(id);
+  const gone = useSnipGone(id);
 
   async function loadLatest() {
     setReloading(true);
@@ -60,6 +65,9 @@ function SnipEditPage({ id }: { id: string }) {
   }
 
   const conflict = isApiError(update.error, 'version_conflict');
+  // Derived, not stored: the cache holds a newer version than the form was filled from. Not while our own save is
+  // on its way (its answer is that newer version), and not once the save has met the conflict (it says so itself).
+  const newerSaved = snip.version > baseVersion && !update.isPending && !update.isSuccess && !conflict && !gone;
 
   return (
     <section className="page page--narrow">
@@ -67,6 +75,16 @@ function SnipEditPage({ id }: { id: string }) {
       <header className="page__header">
         <h1>Edit snip</h1>
       </header>
+      {newerSaved && (
+        <Banner title="Someone saved a newer version">
+          <p>Your edits are kept. Saving will ask you to reload their version first, so copy anything you want to keep.</p>
+        </Banner>
+      )}
+      {gone && (
+        <Banner title="This snip was deleted">
+          <p>Or it is no longer shared with you, so your edits cannot be saved. They stay here until you leave: copy what you want to keep.</p>
+        </Banner>
+      )}
       <SnipEditor
         // A new base version starts the form over from the latest saved snip.
         key={baseVersion}

@@ -6,11 +6,12 @@ import { Button, ButtonLink } from '../../ui/button.tsx';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { useDeleteSnip } from './delete-snip.ts';
-import { snipQueryOptions, useSnip } from './get-snip.ts';
+import { snipQueryOptions, useSnip, useSnipGone } from './get-snip.ts';
 import { PublicLink } from './public-link.tsx';
 import { snipIdFrom } from './snip-id.ts';
 import { SnipMeta, SnipTags } from './snip-meta.tsx';
 import { canChangeSnip } from './snip-permissions.ts';
+import { useSnipStream } from './snip-stream.ts';
 import './snips.css';
 
 export function snipLoader(queryClient: QueryClient) {
@@ -27,7 +28,10 @@ export function SnipPage() {
   const snip = useSnip(id);
   const { user } = useSession();
   const deletion = useDeleteSnip(id);
-  const changeable = canChangeSnip(user, snip);
+  // Someone else's edit shows up here as it is saved; their delete, as the notice below.
+  useSnipStream(id);
+  const gone = useSnipGone(id);
+  const changeable = canChangeSnip(user, snip) && !gone;
 
   return (
     <article className="page">
@@ -55,11 +59,16 @@ export function SnipPage() {
           </div>
         )}
       </header>
+      {gone && (
+        <Banner title="This snip was deleted">
+          <p>Or it is no longer shared with you. What you see is the last version you loaded.</p>
+        </Banner>
+      )}
       {deletion.error && <Banner tone="error">{describeError(deletion.error)}</Banner>}
       <SnipMeta snip={snip} />
       <SnipTags tags={snip.tags} />
       {/* The cached snip is the one the last save returned, so a new or revoked link shows at once. */}
-      {snip.visibility === 'public' && snip.publicSlug && <PublicLink key={snip.publicSlug} slug={snip.publicSlug} />}
+      {!gone && snip.visibility === 'public' && snip.publicSlug && <PublicLink key={snip.publicSlug} slug={snip.publicSlug} />}
       <pre className="snip-body">
         <code className={`language-${snip.language}`}>{snip.body}</code>
       </pre>

@@ -1,0 +1,184 @@
+import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import { demoPassword, expect, signIn, test, type DemoUser } from './fixtures.ts';
+
+// Live updates over the tab's WebSocket: what someone saves shows up on the pages of everyone looking at it,
+// without a reload; an ended session shows the banner by itself, with nobody doing anything.
+
+interface SavedSnip {
+  id: string;
+  title: string;
+  version: number;
+}
+
+async function csrfTokenOf(api: APIRequestContext): Promise<string> {
+  const response = await api.get('/api/session');
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { csrfToken: string }).csrfToken;
+}
+
+async function createSnip(page: Page, title: string): Promise<SavedSnip> {
+  const response = await page.request.post('/api/snips', {
+    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'Watched live.' },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()) as SavedSnip;
+}
+
+/** Ends the page's session through the test-only control (the e2e BFF runs with NODE_ENV=test). */
+async function expireSession(page: Page): Promise<void> {
+  const response = await page.request.post('/api/test-only/session/expire', {
+    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+  });
+  expect(response.status()).toBe(204);
+}
+
+/** Another person (or the same one on another device): a browser context of its own, signed in. */
+async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await signIn(page, user);
+  return page;
+}
+
+/** Edits the title in the editor and saves, as a person does. */
+async function saveTitleThroughEditor(page: Page, snip: SavedSnip, title: string): Promise<void> {
+  await page.goto(`/snips/${snip.id}/edit`);
+  await expect(page.getByRole('heading', { name: 'Edit snip' })).toBeVisible();
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+}
+
+/** Marks the document, so a test can tell that the page was neither reloaded nor left. */
+async function markDocument(page: Page): Promise<() => Promise<boolean>> {
+  await page.evaluate(() => {
+    (window as unknown as { liveMark: boolean }).liveMark = true;
+  });
+  return () => page.evaluate(() => (window as unknown as { liveMark?: boolean }).liveMark === true);
+}
+
+const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
+/** The header's live-updates indicator. */
+const liveIndicator = (page: Page) => page.getByRole('banner').getByRole('status');
+const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
+
+test('an edit saved by someone else shows on an open snip page without a reload', async ({ page, browser, baseURL, signInAs }) => {
+  await signInAs('member');
+  const snip = await createSnip(page, uniqueTitle('Live'));
+  const owner = await signedInElsewhere(browser, baseURL, 'owner');
+  try {
+    await owner.goto(`/snips/${snip.id}`);
+    await expect(owner.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
+    await expect(liveIndicator(owner)).toHaveText('Live updates on');
+    const stillTheSameDocument = await markDocument(owner);
+    const urlBefore = owner.url();
+
+    await saveTitleThroughEditor(page, snip, `${snip.title} (edited by member)`);
+
+    await expect(owner.getByRole('heading', { level: 1, name: `${snip.title} (edited by member)` })).toBeVisible();
+    expect(owner.url()).toBe(urlBefore);
+    expect(await stillTheSameDocument()).toBe(true);
+  } finally {
+    await owner.context().close();
+  }
+});
+
+test('a snip edited in one tab updates in another tab of the same browser', async ({ page, signInAs }) => {
+  await signInAs('member');
+  const snip = await createSnip(page, uniqueTitle('Tabs live'));
+  await page.goto(`/snips/${snip.id}`);
+  await expect(liveIndicator(page)).toHaveText('Live updates on');
+  const stillTheSameDocument = await markDocument(page);
+
+  const otherTab = await page.context().newPage();
+  await saveTitleThroughEditor(otherTab, snip, `${snip.title} (other tab)`);
+
+  await expect(page.getByRole('heading', { level: 1, name: `${snip.title} (other tab)` })).toBeVisible();
+  expect(await stillTheSameDocument()).toBe(true);
+});
+
+test('someone else saving while you edit keeps your input and tells you; their delete is shown on the snip page', async ({
+  page,
+  browser,
+  baseURL,
+  signInAs,
+}) => {
+  await signInAs('member');
+  const snip = await createSnip(page, uniqueTitle('Concurrent'));
+  const owner = await signedInElsewhere(browser, baseURL, 'owner');
+  try {
+    await owner.goto(`/snips/${snip.id}/edit`);
+    await expect(liveIndicator(owner)).toHaveText('Live updates on');
+    await owner.getByLabel('Title').fill('The owner’s unsaved title');
+    await owner.getByLabel('Body').fill('The owner’s unsaved body.');
+
+    await saveTitleThroughEditor(page, snip, `${snip.title} (member saved first)`);
+
+    const notice = owner.getByRole('status').filter({ hasText: 'Someone saved a newer version' });
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText('Your edits are kept');
+    await expect(owner.getByLabel('Title')).toHaveValue('The owner’s unsaved title');
+    await expect(owner.getByLabel('Body')).toHaveValue('The owner’s unsaved body.');
+    // Saving still meets the conflict, which offers the way out; the notice gives way to it.
+    await owner.getByRole('button', { name: 'Save changes' }).click();
+    await expect(owner.getByRole('button', { name: 'Discard my changes and load the latest' })).toBeVisible();
+    await expect(notice).toHaveCount(0);
+
+    // Now the owner reads the snip, and the member deletes it.
+    await owner.goto(`/snips/${snip.id}`);
+    await expect(owner.getByRole('heading', { level: 1, name: `${snip.title} (member saved first)` })).toBeVisible();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('alertdialog', { name: 'Delete this snip?' }).getByRole('button', { name: 'Delete snip' }).click();
+    await expect(page).toHaveURL(/\/snips$/);
+
+    await expect(owner.getByRole('status').filter({ hasText: 'This snip was deleted' })).toBeVisible();
+    // What the owner was reading stays, without the actions that no longer apply.
+    await expect(owner.getByRole('heading', { level: 1, name: `${snip.title} (member saved first)` })).toBeVisible();
+    await expect(owner.getByRole('link', { name: 'Edit', exact: true })).toHaveCount(0);
+  } finally {
+    await owner.context().close();
+  }
+});
+
+test('an ended session shows the banner by itself, with no request and no reload, and live updates resume after signing in again', async ({
+  page,
+  browser,
+  baseURL,
+  signInAs,
+}) => {
+  await signInAs('member');
+  const snip = await createSnip(page, uniqueTitle('Expiry live'));
+  await page.goto(`/snips/${snip.id}`);
+  await expect(liveIndicator(page)).toHaveText('Live updates on');
+  const stillTheSameDocument = await markDocument(page);
+  const urlBefore = page.url();
+  const pageRequests: string[] = [];
+  page.on('request', (request) => pageRequests.push(request.url()));
+
+  await expireSession(page);
+
+  // The gateway closes the socket with 4401: the banner comes without the page asking for anything.
+  await expect(expiredBanner(page)).toBeVisible();
+  await expect(liveIndicator(page)).toHaveText('Offline — live updates paused');
+  expect(pageRequests).toEqual([]);
+  expect(page.url()).toBe(urlBefore);
+  expect(await stillTheSameDocument()).toBe(true);
+
+  await expiredBanner(page).getByRole('button', { name: 'Sign in' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sign in again' });
+  await dialog.getByLabel('Password').fill(demoPassword);
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+  await expect(expiredBanner(page)).toHaveCount(0);
+  await expect(liveIndicator(page)).toHaveText('Live updates on');
+
+  // The new socket follows the snip again.
+  const owner = await signedInElsewhere(browser, baseURL, 'owner');
+  try {
+    await saveTitleThroughEditor(owner, snip, `${snip.title} (after signing in again)`);
+    await expect(page.getByRole('heading', { level: 1, name: `${snip.title} (after signing in again)` })).toBeVisible();
+    expect(await stillTheSameDocument()).toBe(true);
+  } finally {
+    await owner.context().close();
+  }
+});
