@@ -9,13 +9,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const dataDir = resolve('.data-e2e');
+const port = process.env.PORT ?? '4173';
+// One directory per port, so two runs on one machine (E2E_PORT) do not wipe each other's database.
+const dataDir = resolve(`.data-e2e-${port}`);
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 
 const bff = spawn(process.execPath, ['--import', 'tsx', 'bff/src/main.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test', PORT: process.env.PORT ?? '4173', DATA_DIR: dataDir },
+  env: { ...process.env, NODE_ENV: 'test', PORT: port, DATA_DIR: dataDir },
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -74,4 +74,11 @@ export const closeCodes = {
   tooLarge: 1009,
 } as const;
 
+/**
+ * The reason sent with 4401: signed out (in this or another tab, so the tab should follow to the sign-in page) or
+ * expired (show the banner and keep the page).
+ */
+export const sessionEndReasons = { signedOut: 'signed out', expired: 'session expired' } as const;
+export type SessionEndReason = (typeof sessionEndReasons)[keyof typeof sessionEndReasons];
+
 export const maxFrameBytes = 64 * 1024;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { closeCodes, type ServerMessage } from '#shared/realtime/messages.ts';
+import { closeCodes, sessionEndReasons, type ServerMessage } from '#shared/realtime/messages.ts';
 import { sessionCookie } from './session.ts';
 import { startTestApp, type TestApp, type TestClient } from '../test-app.ts';
 import { openSocket, type TestSocket as Socket } from '../test-socket.ts';
@@ -121,8 +122,8 @@ describe('session end', () => {
     const [tabA, tabB] = [await connect(member), await connect(member)];
     const otherSession = await connect(await t.signIn('member@example.com'));
     await member.request({ method: 'DELETE', url: '/api/session' });
-    expect((await tabA.closed).code).toBe(closeCodes.sessionEnded);
-    expect((await tabB.closed).code).toBe(closeCodes.sessionEnded);
+    expect(await tabA.closed).toEqual({ code: closeCodes.sessionEnded, reason: sessionEndReasons.signedOut });
+    expect(await tabB.closed).toEqual({ code: closeCodes.sessionEnded, reason: sessionEndReasons.signedOut });
     expect(otherSession.ws.readyState).toBe(WebSocket.OPEN);
     otherSession.ws.close();
   });
@@ -132,7 +133,7 @@ describe('session end', () => {
     const socket = await connect(member);
     t.clock.advance(t.config.sessionIdleSeconds + 1);
     await t.app.realtime.sweep();
-    expect((await socket.closed).code).toBe(closeCodes.sessionEnded);
+    expect(await socket.closed).toEqual({ code: closeCodes.sessionEnded, reason: sessionEndReasons.expired });
   });
 
   it('closes with 4401 when a member removed from their only workspace', async () => {
@@ -161,6 +162,26 @@ describe('the sweep timer', () => {
     } finally {
       await quick.close();
     }
+  });
+});
+
+// The leak would be a Redis channel left subscribed, which only Redis can show: PUBSUB NUMSUB counts them.
+describe.skipIf(!process.env.REDIS_URL)('subscription bookkeeping (Redis)', () => {
+  it('leaves no channel subscription behind when a subscribe is undone at once', async () => {
+    const redis = new Redis(process.env.REDIS_URL!);
+    const socket = await connect(await t.signIn('owner@example.com'));
+    const streams = await Promise.all([1, 2, 3].map(async () => `snip:${(await createSnip(await t.signIn('member@example.com'))).id}`));
+    for (const stream of streams) {
+      socket.send({ v: 1, type: 'subscribe', stream });
+      socket.send({ v: 1, type: 'unsubscribe', stream });
+    }
+    const control = `snip:${(await createSnip(await t.signIn('member@example.com'))).id}`;
+    subscribe(socket, control);
+    await socket.next(about(control, 'snapshot'));
+    const counts = await redis.pubsub('NUMSUB', ...streams.map((stream) => t.config.redisPrefix + stream));
+    expect(counts.filter((_, i) => i % 2 === 1)).toEqual([0, 0, 0]);
+    socket.ws.close();
+    await redis.quit();
   });
 });
 

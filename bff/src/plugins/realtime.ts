@@ -3,8 +3,8 @@ import fastifyWebsocket from '@fastify/websocket';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import {
-  clientMessageSchema, closeCodes, maxFrameBytes, parseStreamName, realtimeVersion,
-  type ServerMessage, type StreamKind, type StreamName, type StreamState,
+  clientMessageSchema, closeCodes, maxFrameBytes, parseStreamName, realtimeVersion, sessionEndReasons,
+  type ServerMessage, type SessionEndReason, type StreamKind, type StreamName, type StreamState,
 } from '#shared/realtime/messages.ts';
 import { isSameOrigin } from './csrf.ts';
 import { AppError } from './errors.ts';
@@ -96,7 +96,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
     },
   });
 
-  const holdControl = (stream: string, onMessage: () => void) => {
+  const holdControl = (stream: string, onMessage: (message: unknown) => void) => {
     const existing = controls.get(stream);
     if (existing) existing.count += 1;
     else controls.set(stream, { count: 1, stop: channels.subscribe(stream, onMessage) });
@@ -185,7 +185,10 @@ async function realtimePlugin(fastify: FastifyInstance) {
     const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined, sentAny: false };
     connection.subscriptions.set(stream, subscription);
     // Listen first, then read: an update committed meanwhile is held, not lost.
-    subscription.stop = await channels.subscribe(stream, (message) => void deliver(connection, stream, message as StreamPublication));
+    const stop = await channels.subscribe(stream, (message) => void deliver(connection, stream, message as StreamPublication));
+    subscription.stop = stop;
+    // Unsubscribed (or closed) while the channel subscription was being set up: undo it now.
+    if (connection.subscriptions.get(stream) !== subscription) return stop();
     const snapshot = await snapshotFor(connection.actor, stream);
     if (connection.subscriptions.get(stream) !== subscription) return;
     if (!snapshot) {
@@ -205,7 +208,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
   /** Re-reads the actor behind a socket's session and ends the subscriptions it may no longer see. */
   async function recheck(connection: Connection) {
     const session = await fastify.sessions.resolve(connection.sessionIdHash);
-    if (session.status !== 'active') return connection.socket.close(closeCodes.sessionEnded, 'session ended');
+    if (session.status !== 'active') return connection.socket.close(closeCodes.sessionEnded, sessionEndReasons.expired);
     connection.actor = session.actor;
     for (const stream of [...connection.subscriptions.keys()]) {
       if (!(await snapshotFor(connection.actor, stream))) await end(connection, stream, true);
@@ -274,9 +277,10 @@ async function realtimePlugin(fastify: FastifyInstance) {
       connection.alive = true;
     });
     socket.on('close', () => void closed(connection));
-    holdControl(sessionEndedStream(connection.sessionIdHash), () => {
+    holdControl(sessionEndedStream(connection.sessionIdHash), (message) => {
+      const { reason } = message as { reason: SessionEndReason };
       for (const other of connectionsWhere((c) => c.sessionIdHash === connection.sessionIdHash)) {
-        other.socket.close(closeCodes.sessionEnded, 'session ended');
+        other.socket.close(closeCodes.sessionEnded, reason);
       }
     });
     holdControl(accessChangedStream(connection.actor.userId), () => {
@@ -300,7 +304,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
       const session = await fastify.sessions.resolve(idHash);
       if (session.status === 'active') continue;
       for (const connection of connectionsWhere((c) => c.sessionIdHash === idHash)) {
-        connection.socket.close(closeCodes.sessionEnded, 'session ended');
+        connection.socket.close(closeCodes.sessionEnded, sessionEndReasons.expired);
       }
     }
   }

@@ -4,6 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fp from 'fastify-plugin';
 import { and, asc, eq, lt } from 'drizzle-orm';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
+import { sessionEndReasons, type SessionEndReason } from '#shared/realtime/messages.ts';
 import { memberships, sessions, users, workspaces } from '../db/schema.ts';
 import { AppError } from './errors.ts';
 
@@ -150,8 +151,8 @@ async function sessionPlugin(fastify: FastifyInstance) {
   }
 
   // Published after the change is stored; a lost announcement is caught by the gateway's periodic check.
-  const announceEnd = (idHash: string) =>
-    fastify.channels.publish(sessionEndedStream(idHash), { ended: true }).catch((error) => fastify.log.warn({ err: error }, 'announcing a session end'));
+  const announceEnd = (idHash: string, reason: SessionEndReason) =>
+    fastify.channels.publish(sessionEndedStream(idHash), { reason }).catch((error) => fastify.log.warn({ err: error }, 'announcing a session end'));
 
   fastify.decorate('requireActor', async (request: FastifyRequest) => {
     actorOf(request);
@@ -171,7 +172,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
     async expire(request: FastifyRequest) {
       if (!request.sessionIdHash) return;
       await db.update(sessions).set({ expiresAt: clock.now() }).where(eq(sessions.idHash, request.sessionIdHash));
-      await announceEnd(request.sessionIdHash);
+      await announceEnd(request.sessionIdHash, sessionEndReasons.expired);
     },
     async switchWorkspace(request: FastifyRequest, workspaceId: string) {
       if (request.sessionIdHash) await db.update(sessions).set({ workspaceId }).where(eq(sessions.idHash, request.sessionIdHash));
@@ -181,7 +182,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
       reply.clearCookie(sessionCookie, { path: '/' });
       if (!raw) return;
       await db.delete(sessions).where(eq(sessions.idHash, hashSessionId(raw)));
-      await announceEnd(hashSessionId(raw));
+      await announceEnd(hashSessionId(raw), sessionEndReasons.signedOut);
     },
     resolve: (idHash: string) => resolveSession(idHash, { touch: false }),
   });
