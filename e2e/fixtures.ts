@@ -1,4 +1,4 @@
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 
 /** The accounts the BFF seeds on a fresh embedded database; all share one password. */
 export const demoUsers = {
@@ -45,6 +45,38 @@ export async function signIn(page: Page, user: DemoUser): Promise<void> {
   await signInPage.goto();
   await signInPage.submitCredentials(demoUsers[user]);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** A snip as the API returns it, as far as the specs look at it. */
+export interface SavedSnip {
+  id: string;
+  title: string;
+  version: number;
+}
+
+/** The CSRF token of the session `api` carries (page.request shares the browser context's cookies). */
+export async function csrfTokenOf(api: APIRequestContext): Promise<string> {
+  const response = await api.get('/api/session');
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { csrfToken: string }).csrfToken;
+}
+
+/** Ends the page's session through the test-only control (the e2e BFF runs with NODE_ENV=test). */
+export async function expireSession(page: Page): Promise<void> {
+  const response = await page.request.post('/api/test-only/session/expire', {
+    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+  });
+  expect(response.status()).toBe(204);
+}
+
+/** Creates a workspace-visible plain-text snip through the API, as the page's signed-in user. */
+export async function createSnip(page: Page, title: string, body = 'Written for an end-to-end test.'): Promise<SavedSnip> {
+  const response = await page.request.post('/api/snips', {
+    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body },
+  });
+  expect(response.status()).toBe(201);
+  return (await response.json()) as SavedSnip;
 }
 
 interface Fixtures {

@@ -1,37 +1,8 @@
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { demoPassword, expect, signIn, test, type DemoUser } from './fixtures.ts';
+import type { Browser, Page } from '@playwright/test';
+import { createSnip, demoPassword, expect, expireSession, signIn, test, type DemoUser, type SavedSnip } from './fixtures.ts';
 
 // Live updates over the tab's WebSocket: what someone saves shows up on the pages of everyone looking at it,
 // without a reload; an ended session shows the banner by itself, with nobody doing anything.
-
-interface SavedSnip {
-  id: string;
-  title: string;
-  version: number;
-}
-
-async function csrfTokenOf(api: APIRequestContext): Promise<string> {
-  const response = await api.get('/api/session');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { csrfToken: string }).csrfToken;
-}
-
-async function createSnip(page: Page, title: string): Promise<SavedSnip> {
-  const response = await page.request.post('/api/snips', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'Watched live.' },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()) as SavedSnip;
-}
-
-/** Ends the page's session through the test-only control (the e2e BFF runs with NODE_ENV=test). */
-async function expireSession(page: Page): Promise<void> {
-  const response = await page.request.post('/api/test-only/session/expire', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-  });
-  expect(response.status()).toBe(204);
-}
 
 /** Another person (or the same one on another device): a browser context of its own, signed in. */
 async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
@@ -65,7 +36,7 @@ const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 
 
 test('an edit saved by someone else shows on an open snip page without a reload', async ({ page, browser, baseURL, signInAs }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Live'));
+  const snip = await createSnip(page, uniqueTitle('Live'), 'Watched live.');
   const owner = await signedInElsewhere(browser, baseURL, 'owner');
   try {
     await owner.goto(`/snips/${snip.id}`);
@@ -86,7 +57,7 @@ test('an edit saved by someone else shows on an open snip page without a reload'
 
 test('a snip edited in one tab updates in another tab of the same browser', async ({ page, signInAs }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Tabs live'));
+  const snip = await createSnip(page, uniqueTitle('Tabs live'), 'Watched live.');
   await page.goto(`/snips/${snip.id}`);
   await expect(liveIndicator(page)).toHaveText('Live updates on');
   const stillTheSameDocument = await markDocument(page);
@@ -105,7 +76,7 @@ test('someone else saving while you edit keeps your input and tells you; their d
   signInAs,
 }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Concurrent'));
+  const snip = await createSnip(page, uniqueTitle('Concurrent'), 'Watched live.');
   const owner = await signedInElsewhere(browser, baseURL, 'owner');
   try {
     await owner.goto(`/snips/${snip.id}/edit`);
@@ -148,7 +119,7 @@ test('an ended session shows the banner by itself, with no request and no reload
   signInAs,
 }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Expiry live'));
+  const snip = await createSnip(page, uniqueTitle('Expiry live'), 'Watched live.');
   await page.goto(`/snips/${snip.id}`);
   await expect(liveIndicator(page)).toHaveText('Live updates on');
   const stillTheSameDocument = await markDocument(page);

@@ -1,35 +1,5 @@
-import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
-import { demoPassword, demoUsers, expect, test } from './fixtures.ts';
-
-interface SavedSnip {
-  id: string;
-  title: string;
-  version: number;
-}
-
-/** The CSRF token of the session `api` carries (page.request shares the browser context's cookies). */
-async function csrfTokenOf(api: APIRequestContext): Promise<string> {
-  const response = await api.get('/api/session');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { csrfToken: string }).csrfToken;
-}
-
-/** Ends the page's session through the test-only control (the BFF runs with NODE_ENV=test in the e2e suite). */
-async function expireSession(page: Page): Promise<void> {
-  const response = await page.request.post('/api/test-only/session/expire', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-  });
-  expect(response.status()).toBe(204);
-}
-
-async function createSnip(page: Page, title: string): Promise<SavedSnip> {
-  const response = await page.request.post('/api/snips', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'The first version.\n'.repeat(40) },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()) as SavedSnip;
-}
+import { request as playwrightRequest, type Page } from '@playwright/test';
+import { createSnip, csrfTokenOf, demoPassword, demoUsers, expect, expireSession, test, type SavedSnip } from './fixtures.ts';
 
 /** A snip as `user` sees it now, through a request context of its own (its own session). */
 async function readSnipAs(baseURL: string, user: string, id: string): Promise<SavedSnip> {
@@ -55,7 +25,7 @@ const signInDialog = (page: Page) => page.getByRole('dialog', { name: 'Sign in a
 
 test('a save that meets an expired session waits for signing in again in place, then lands exactly once', async ({ page, signInAs }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Expiry'));
+  const snip = await createSnip(page, uniqueTitle('Expiry'), 'The first version.\n'.repeat(40));
   const editedTitle = `${snip.title} (edited)`;
 
   await page.goto(`/snips/${snip.id}/edit`);
@@ -102,7 +72,7 @@ test('a save that meets an expired session waits for signing in again in place, 
 
 test('a wrong password keeps the dialog open; Cancel keeps the banner and the page', async ({ page, signInAs }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Expiry cancel'));
+  const snip = await createSnip(page, uniqueTitle('Expiry cancel'), 'The first version.\n'.repeat(40));
   await page.goto(`/snips/${snip.id}/edit`);
   await page.getByLabel('Title').fill(`${snip.title} (draft)`);
   await expireSession(page);
@@ -133,7 +103,7 @@ test('a wrong password keeps the dialog open; Cancel keeps the banner and the pa
 
 test('signing in as someone else in the dialog drops the held save and starts over in their workspace', async ({ page, signInAs, baseURL }) => {
   await signInAs('member');
-  const snip = await createSnip(page, uniqueTitle('Expiry switch'));
+  const snip = await createSnip(page, uniqueTitle('Expiry switch'), 'The first version.\n'.repeat(40));
   await page.goto(`/snips/${snip.id}/edit`);
   await page.getByLabel('Title').fill(`${snip.title} (never saved)`);
   await expireSession(page);

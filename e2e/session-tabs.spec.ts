@@ -1,30 +1,7 @@
-import type { APIRequestContext, Page } from '@playwright/test';
-import { demoPassword, expect, signIn, SignInPage, test, demoUsers } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { createSnip, demoPassword, demoUsers, expect, expireSession, signIn, SignInPage, test } from './fixtures.ts';
 
 // Two tabs of one browser: two pages in the same context share the session cookie and the BroadcastChannel.
-
-async function csrfTokenOf(api: APIRequestContext): Promise<string> {
-  const response = await api.get('/api/session');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { csrfToken: string }).csrfToken;
-}
-
-/** Ends the context's session through the test-only control (the e2e BFF runs with NODE_ENV=test). */
-async function expireSession(page: Page): Promise<void> {
-  const response = await page.request.post('/api/test-only/session/expire', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-  });
-  expect(response.status()).toBe(204);
-}
-
-async function createSnip(page: Page, title: string): Promise<{ id: string; title: string }> {
-  const response = await page.request.post('/api/snips', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'Opened from a list.' },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()) as { id: string; title: string };
-}
 
 const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
 const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
@@ -32,7 +9,7 @@ const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 
 /** Tab A on the list showing a fresh snip, tab B on the list too; the session then expires under both. */
 async function twoTabsThenExpiry(page: Page) {
   await signIn(page, 'member');
-  const snip = await createSnip(page, uniqueTitle('Tabs'));
+  const snip = await createSnip(page, uniqueTitle('Tabs'), 'Opened from a list.');
   const tabA = page;
   await tabA.goto('/snips');
   await expect(tabA.getByRole('link', { name: snip.title })).toBeVisible();
