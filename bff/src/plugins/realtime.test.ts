@@ -81,6 +81,30 @@ describe('streams', () => {
   });
 });
 
+describe('a slow client', () => {
+  it('gets the latest state, not a queue of every update', async () => {
+    const snip = await createSnip(await t.signIn('member@example.com'));
+    const stream = `snip:${snip.id}` as const;
+    const socket = await connect(await t.signIn('owner@example.com'));
+    subscribe(socket, stream);
+    await socket.next(about(stream, 'snapshot'));
+    const raw = (socket.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    const updates = 100_000;
+    for (let seq = 2; seq <= updates; seq++) {
+      await t.app.realtime.publish(stream, { seq, state: { kind: 'snip', version: seq, comments: 0, deleted: false } });
+    }
+    raw.resume();
+    await socket.next((m) => about(stream, 'update')(m) && m.type === 'update' && m.seq === updates);
+    const delivered = socket.messages.filter(about(stream, 'update'));
+    // Whatever the socket buffers could hold went out; the rest collapsed into the newest state.
+    expect(delivered.length).toBeLessThan(updates / 2);
+    const seqs = delivered.map((m) => (m.type === 'update' ? m.seq : 0));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    socket.ws.close();
+  });
+});
+
 describe('protocol limits', () => {
   it.each([
     ['not JSON', 'hello'],
