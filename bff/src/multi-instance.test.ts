@@ -34,6 +34,9 @@ describe.skipIf(!scaled)('two instances behind one Redis', () => {
     await reader.next(updateOf(stream, 1));
     await author.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { title: 'Fanned out', version: 1 } });
     expect(await reader.next(updateOf(stream, 2))).toMatchObject({ type: 'update', seq: 2 });
+    // A comment posted through the first instance reaches the reader on the second.
+    await author.request({ method: 'POST', url: `/api/snips/${snip.id}/comments`, payload: { body: 'Across instances' } });
+    await reader.next((m) => m.stream === stream && m.type === 'update' && m.state.kind === 'snip' && m.state.comments === 1);
     reader.ws.close();
   });
 

@@ -38,7 +38,9 @@ export const snipStreamStateSchema = z.object({
 });
 /** `user:<id>`: the user's unread notifications. */
 export const userStreamStateSchema = z.object({ kind: z.literal('user'), unread: z.number().int() });
-export const streamStateSchema = z.discriminatedUnion('kind', [snipStreamStateSchema, userStreamStateSchema]);
+/** `workspace:<id>`: something in the workspace's snips changed (added, edited, removed): refetch lists. */
+export const workspaceStreamStateSchema = z.object({ kind: z.literal('workspace') });
+export const streamStateSchema = z.discriminatedUnion('kind', [snipStreamStateSchema, userStreamStateSchema, workspaceStreamStateSchema]);
 export type StreamState = z.infer<typeof streamStateSchema>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [

@@ -24,6 +24,8 @@ export const users = pgTable('users', {
 export const workspaces = pgTable('workspaces', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
+  /** The sequence number of the workspace's live stream: bumped whenever a snip in it is added, changed or removed. */
+  activitySeq: integer('activity_seq').notNull().default(0),
   createdAt: createdAt(),
 });
 

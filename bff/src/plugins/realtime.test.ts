@@ -81,6 +81,28 @@ describe('streams', () => {
   });
 });
 
+describe('workspace streams', () => {
+  it('tell the current workspace’s members that its snips changed, and nobody else', async () => {
+    const ownerClient = await t.signIn('owner@example.com');
+    const session = (await ownerClient.request({ url: '/api/session' })).json();
+    const acme = `workspace:${session.user.workspace.id}`;
+    const owner = await connect(ownerClient);
+    subscribe(owner, acme);
+    const first = await owner.next(about(acme, 'snapshot'));
+    const created = await createSnip(await t.signIn('member@example.com'));
+    const update = await owner.next(about(acme, 'update'));
+    expect(update).toMatchObject({ state: { kind: 'workspace' } });
+    expect(update.type === 'update' && first.type === 'snapshot' && update.seq > first.seq).toBe(true);
+    await (await t.signIn('member@example.com')).request({ method: 'DELETE', url: `/api/snips/${created.id}` });
+    await owner.next((m) => about(acme, 'update')(m) && m.type === 'update' && update.type === 'update' && m.seq > update.seq);
+    const outsider = await connect(await t.signIn('outsider@example.com'));
+    subscribe(outsider, acme);
+    expect(await outsider.next(about(acme))).toMatchObject({ type: 'denied' });
+    owner.ws.close();
+    outsider.ws.close();
+  });
+});
+
 describe('a slow client', () => {
   it('gets the latest state, not a queue of every update', async () => {
     const snip = await createSnip(await t.signIn('member@example.com'));

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
 import { streamName } from '#shared/realtime/messages.ts';
 import type { Database } from '../../db/client.ts';
+import { bumpWorkspaceActivity, workspaceStreamSnapshot } from '../workspaces/queries.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
 import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, snipStreamSnapshot, updateSnip } from './queries.ts';
 
@@ -16,6 +17,12 @@ const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: sn
 const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
+
+  // Lists are per reader (private snips), so the workspace stream says only "changed": each reader refetches.
+  const announceWorkspaceChange = async (actor: Actor) => {
+    const live = await workspaceStreamSnapshot(db, actor, actor.workspaceId);
+    if (live) await fastify.realtime.publish(streamName('workspace', actor.workspaceId), live);
+  };
 
   fastify.realtime.defineStream('snip', (actor, id) => snipStreamSnapshot(db, actor, id), { presence: true });
 
@@ -41,10 +48,13 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const actor = actorOf(request);
     if (!canCreateSnip(actor)) throw new AppError(403, 'forbidden', 'Viewers cannot create snips.');
     // A create retried after signing in again (same Idempotency-Key) lands once.
-    return fastify.idempotently(request, reply, async (tx) => {
+    const snip = await fastify.idempotently(request, reply, async (tx) => {
       const id = await insertSnip(tx, actor, request.body, clock.now());
+      await bumpWorkspaceActivity(tx, actor);
       return { statusCode: 201, body: await findVisibleSnip(actor, id, tx) };
     });
+    await announceWorkspaceChange(actor);
+    return snip;
   });
 
   fastify.get('/snips/:id', { schema: { params: snipIdParamsSchema, response: { 200: snipSchema } } }, async (request) =>
@@ -66,8 +76,10 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
             details: { currentVersion: snip.version },
           });
         }
+        await bumpWorkspaceActivity(tx, actor);
         return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
       });
+      await announceWorkspaceChange(actor);
       const live = await snipStreamSnapshot(db, actor, snip.id);
       // A visibility change may change who may watch: then every subscriber is authorized again.
       if (live) await fastify.realtime.publish(streamName('snip', snip.id), request.body.visibility === undefined ? live : { seq: live.seq });
@@ -82,7 +94,11 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       throw new AppError(403, 'forbidden', 'You cannot delete this snip.');
     }
     const live = await snipStreamSnapshot(db, actor, snip.id);
-    await deleteSnip(db, actor, snip.id);
+    await db.transaction(async (tx) => {
+      await deleteSnip(tx, actor, snip.id);
+      await bumpWorkspaceActivity(tx, actor);
+    });
+    await announceWorkspaceChange(actor);
     if (live) {
       await fastify.realtime.publish(streamName('snip', snip.id), { seq: live.seq + 1, state: { ...live.state, deleted: true } });
     }

@@ -64,3 +64,23 @@ export async function changeMembership(db: Database, actor: Actor, userId: strin
     else await tx.update(memberships).set({ role }).where(target);
   });
 }
+
+/** Bumps the current workspace's stream sequence inside a change's transaction; returns the new value. */
+export async function bumpWorkspaceActivity(db: Database, actor: Actor): Promise<number | undefined> {
+  const [row] = await db
+    .update(workspaces)
+    .set({ activitySeq: sql`${workspaces.activitySeq} + 1` })
+    .where(and(workspacesVisibleTo(db, actor), eq(workspaces.id, actor.workspaceId)))
+    .returning({ seq: workspaces.activitySeq });
+  return row?.seq;
+}
+
+/** The `workspace:<id>` stream: only the actor's current workspace, where all their snip pages are. */
+export async function workspaceStreamSnapshot(db: Database, actor: Actor, workspaceId: string) {
+  if (workspaceId !== actor.workspaceId) return undefined;
+  const [row] = await db
+    .select({ seq: workspaces.activitySeq })
+    .from(workspaces)
+    .where(and(workspacesVisibleTo(db, actor), eq(workspaces.id, workspaceId)));
+  return row && { seq: row.seq, state: { kind: 'workspace' as const } };
+}

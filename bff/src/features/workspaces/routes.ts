@@ -7,11 +7,13 @@ import {
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
 import { canChangeMembership } from './policy.ts';
-import { changeMembership, findUserIdByEmail, insertMembership, listMembers } from './queries.ts';
+import { changeMembership, findUserIdByEmail, insertMembership, listMembers, workspaceStreamSnapshot } from './queries.ts';
 
 const workspaceRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
+
+  fastify.realtime.defineStream('workspace', (actor, id) => workspaceStreamSnapshot(db, actor, id));
 
   /**
    * Members are managed in the current workspace only. The id in the path guards a tab that still shows another

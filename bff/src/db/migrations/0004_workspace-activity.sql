@@ -1,0 +1,1 @@
+ALTER TABLE "workspaces" ADD COLUMN "activity_seq" integer DEFAULT 0 NOT NULL;
