@@ -55,6 +55,25 @@ test('an edit saved by someone else shows on an open snip page without a reload'
   }
 });
 
+test('a snip someone else adds or removes shows in an open list without a reload', async ({ page, browser, baseURL, signInAs }) => {
+  await signInAs('member');
+  await page.goto('/snips');
+  await expect(liveIndicator(page)).toHaveText('Live updates on');
+  const stillTheSameDocument = await markDocument(page);
+  const owner = await signedInElsewhere(browser, baseURL, 'owner');
+  try {
+    const snip = await createSnip(owner, uniqueTitle('Listed live'), 'Appears by itself.');
+    await expect(page.getByRole('link', { name: snip.title })).toBeVisible();
+    await owner.goto(`/snips/${snip.id}`);
+    await owner.getByRole('button', { name: 'Delete', exact: true }).click();
+    await owner.getByRole('alertdialog', { name: 'Delete this snip?' }).getByRole('button', { name: 'Delete snip' }).click();
+    await expect(page.getByRole('link', { name: snip.title })).toHaveCount(0);
+    expect(await stillTheSameDocument()).toBe(true);
+  } finally {
+    await owner.context().close();
+  }
+});
+
 test('a snip edited in one tab updates in another tab of the same browser', async ({ page, signInAs }) => {
   await signInAs('member');
   const snip = await createSnip(page, uniqueTitle('Tabs live'), 'Watched live.');

@@ -8,6 +8,7 @@ import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { memberListQueryOptions, useMembers } from '../workspaces/list-members.ts';
 import { snipListQueryOptions, useSnipList } from './list-snips.ts';
+import { useWorkspaceSnipsStream } from './workspace-stream.ts';
 import { SnipFilterBar } from './snip-filter-bar.tsx';
 import { hasSnipFilters, snipFiltersFrom, snipSearchParams } from './snip-filters.ts';
 import { SnipMeta, SnipTags } from './snip-meta.tsx';
@@ -30,6 +31,7 @@ export function snipListLoader(queryClient: QueryClient) {
 export function SnipListPage() {
   // Null for a moment while signing out: the page is on its way out, and has nothing to ask the server for.
   const { user } = useSession();
+  useWorkspaceSnipsStream(user?.workspace.id);
   if (!user) return null;
   return <SnipList user={user} />;
 }
