@@ -5,6 +5,7 @@ import { describeError } from '../api/api-error.ts';
 import { useSession } from '../features/auth/get-session.ts';
 import { requireUser } from '../features/auth/sign-in-redirect.ts';
 import { useSignOut } from '../features/auth/sign-out.ts';
+import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { membershipsQueryOptions } from '../features/workspaces/list-memberships.ts';
 import { useSwitchWorkspace } from '../features/workspaces/switch-workspace.ts';
 import { WorkspaceSwitcher } from '../features/workspaces/workspace-switcher.tsx';
@@ -60,6 +61,7 @@ export function WorkspaceLayout() {
           {user && (
             <div className="app-header__end">
               <RealtimeStatusIndicator />
+              <NotificationBell key={user.id} userId={user.id} />
               <div className="user-badge">
                 <span className="user-badge__avatar" aria-hidden="true">
                   {(user.name || user.email).charAt(0).toUpperCase()}

@@ -8,6 +8,8 @@ export const snipKeys = {
   list: (params: { limit: number } & SnipFilters) => [...snipKeys.lists(), params] as const,
   details: () => [...snipKeys.all, 'detail'] as const,
   detail: (id: string) => [...snipKeys.details(), id] as const,
+  /** Who is viewing a snip right now: pushed by its stream, never fetched (see snip-viewers.ts). */
+  viewers: (id: string) => [...snipKeys.all, 'viewers', id] as const,
   /** What a public link shows; invalidate after a write that may revoke or change it. */
   publicSnips: () => [...snipKeys.all, 'public'] as const,
   publicSnip: (slug: string) => [...snipKeys.publicSnips(), slug] as const,

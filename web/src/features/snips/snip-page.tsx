@@ -5,6 +5,8 @@ import { Banner } from '../../ui/banner.tsx';
 import { Button, ButtonLink } from '../../ui/button.tsx';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
+import { CommentsSection } from '../comments/comments-section.tsx';
+import { commentListQueryOptions } from '../comments/list-comments.ts';
 import { useDeleteSnip } from './delete-snip.ts';
 import { snipQueryOptions, useSnip, useSnipGone } from './get-snip.ts';
 import { PublicLink } from './public-link.tsx';
@@ -12,12 +14,16 @@ import { snipIdFrom } from './snip-id.ts';
 import { SnipMeta, SnipTags } from './snip-meta.tsx';
 import { canChangeSnip } from './snip-permissions.ts';
 import { useSnipStream } from './snip-stream.ts';
+import { SnipViewerList } from './snip-viewer-list.tsx';
+import { useSnipViewers } from './snip-viewers.ts';
 import './snips.css';
 
 export function snipLoader(queryClient: QueryClient) {
   return async ({ request, params }: LoaderFunctionArgs) => {
     const id = snipIdFrom(params);
     await requireUser(queryClient, request);
+    // The comments load beside the snip, not before it: the page shows as soon as the snip is there.
+    void queryClient.prefetchQuery(commentListQueryOptions(id));
     await queryClient.ensureQueryData(snipQueryOptions(id));
     return null;
   };
@@ -30,6 +36,7 @@ export function SnipPage() {
   const deletion = useDeleteSnip(id);
   // Someone else's edit shows up here as it is saved; their delete, as the notice below.
   useSnipStream(id);
+  const viewers = useSnipViewers(id, user?.id);
   const gone = useSnipGone(id);
   const changeable = canChangeSnip(user, snip) && !gone;
 
@@ -64,6 +71,7 @@ export function SnipPage() {
           <p>Or it is no longer shared with you. What you see is the last version you loaded.</p>
         </Banner>
       )}
+      {!gone && <SnipViewerList viewers={viewers} />}
       {deletion.error && <Banner tone="error">{describeError(deletion.error)}</Banner>}
       <SnipMeta snip={snip} />
       <SnipTags tags={snip.tags} />
@@ -72,6 +80,7 @@ export function SnipPage() {
       <pre className="snip-body">
         <code className={`language-${snip.language}`}>{snip.body}</code>
       </pre>
+      <CommentsSection key={snip.id} snipId={snip.id} user={user} gone={gone} />
     </article>
   );
 }

@@ -4,6 +4,7 @@ import { sessionStateSchema, type SessionState } from '#shared/contracts/session
 import type { SwitchWorkspaceBody } from '#shared/contracts/workspaces.ts';
 import { apiRequest } from '../../api/api-client.ts';
 import { sessionQueryOptions } from '../auth/get-session.ts';
+import { notificationKeys } from '../notifications/notification-keys.ts';
 import { snipKeys } from '../snips/snip-keys.ts';
 import { membershipsQueryOptions } from './list-memberships.ts';
 import { workspaceKeys } from './workspace-keys.ts';
@@ -30,6 +31,8 @@ export function useSwitchWorkspace() {
       await navigate('/snips');
       queryClient.removeQueries({ queryKey: snipKeys.details() });
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.members() });
+      // A notification names its snip only while it is visible in the current workspace.
+      void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
       if (session.user) {
         const workspaceId = session.user.workspace.id;
         queryClient.setQueryData(membershipsQueryOptions.queryKey, (profile) => profile && { ...profile, currentWorkspaceId: workspaceId });

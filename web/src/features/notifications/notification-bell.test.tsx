@@ -1,0 +1,138 @@
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { cleanup, render, screen } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket as NodeWebSocket } from 'ws';
+import type { Notification, NotificationList } from '#shared/contracts/notifications.ts';
+import { configureApiClient } from '../../api/api-client.ts';
+import { createQueryClient } from '../../app/query-client.ts';
+import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
+import { RealtimeProvider } from '../../app/realtime-provider.tsx';
+import { startScriptedServer, type Peer, type ScriptedServer } from '../../app/realtime-test-server.ts';
+import { NotificationBell } from './notification-bell.tsx';
+
+// The bell against a real HTTP server (the notifications API) and a real WebSocket (the `user:<id>` stream):
+// the count in its accessible name follows the stream, the panel lists what the API says, opening one marks it read.
+
+const userId = '0b6a2c1e-1111-4a1a-8a1a-000000000001';
+const stream = `user:${userId}` as const;
+const snipId = '0b6a2c1e-cccc-4a1a-8a1a-0000000000a1';
+
+function notification(id: string, title: string, readAt: string | null = null): Notification {
+  return { id, kind: 'comment', actorName: 'Max Member', snip: { id: snipId, title }, createdAt: new Date().toISOString(), readAt };
+}
+const first = notification('0b6a2c1e-dddd-4a1a-8a1a-000000000001', 'Debounce a function');
+const second = notification('0b6a2c1e-dddd-4a1a-8a1a-000000000002', 'Throttle a function');
+
+/** What GET /api/notifications answers, and every request the bell made. */
+let stored: NotificationList;
+const requests: string[] = [];
+let http: Server;
+let ws: ScriptedServer;
+let connection: RealtimeConnection;
+let queryClient: QueryClient;
+
+beforeAll(async () => {
+  http = createServer((request, response) => {
+    requests.push(`${request.method} ${request.url}`);
+    const read = /^\/api\/notifications\/([^/]+)\/read$/.exec(request.url ?? '');
+    if (request.method === 'POST' && read) {
+      stored = {
+        items: stored.items.map((item) => (item.id === read[1] ? { ...item, readAt: new Date().toISOString() } : item)),
+        unread: stored.unread - 1,
+      };
+      response.writeHead(204).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stored));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  // The SPA calls its own origin with relative paths: make the test page live on the server's origin.
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`http://127.0.0.1:${port}/snips`);
+  configureApiClient({ csrfToken: () => Promise.resolve('token'), onUnauthorized: () => {} });
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => http.close(resolve));
+});
+
+beforeEach(async () => {
+  stored = { items: [first], unread: 1 };
+  requests.length = 0;
+  ws = await startScriptedServer();
+  connection = createRealtimeConnection({ url: ws.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
+  connection.connect();
+  queryClient = createQueryClient();
+});
+
+afterEach(async () => {
+  cleanup();
+  connection.dispose();
+  queryClient.clear();
+  await ws.close();
+});
+
+async function renderBell(): Promise<{ peer: Peer; router: ReturnType<typeof createMemoryRouter> }> {
+  const router = createMemoryRouter([{ path: '*', element: <NotificationBell userId={userId} /> }], { initialEntries: ['/snips'] });
+  render(
+    <QueryClientProvider client={queryClient}>
+      <RealtimeProvider connection={connection}>
+        <RouterProvider router={router} />
+      </RealtimeProvider>
+    </QueryClientProvider>,
+  );
+  await vi.waitFor(() => expect(ws.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
+  return { peer: ws.peers[0]!, router };
+}
+
+const bell = () => screen.getByRole('button', { name: /^Notifications/ });
+
+describe('NotificationBell', () => {
+  it('says the unread count in its name, and follows the stream without a reload', async () => {
+    const { peer } = await renderBell();
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBe(bell()));
+    peer.send({ v: 1, type: 'snapshot', stream, seq: 1, state: { kind: 'user', unread: 1 } });
+
+    stored = { items: [second, first], unread: 2 };
+    peer.send({ v: 1, type: 'update', stream, seq: 2, state: { kind: 'user', unread: 2 } });
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 2 unread' })).toBe(bell()));
+    // The count moved, so the list was read again for what is new: the first load and this one, nothing more.
+    await vi.waitFor(() => expect(requests).toEqual(['GET /api/notifications?limit=30', 'GET /api/notifications?limit=30']));
+
+    await userEvent.click(bell());
+    expect(screen.getByRole('link', { name: /Throttle a function/ })).toBeDefined();
+  });
+
+  it('opens a labelled panel that takes focus, and gives it back to the bell on Escape', async () => {
+    await renderBell();
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBe(bell()));
+    const user = userEvent.setup();
+    await user.click(bell());
+    expect(bell().getAttribute('aria-expanded')).toBe('true');
+    const panel = screen.getByRole('dialog', { name: 'Notifications' });
+    expect(document.activeElement).toBe(panel);
+    expect(screen.getByRole('link', { name: /^Unread: Max Member commented on “Debounce a function”/ }).getAttribute('href')).toBe(`/snips/${snipId}`);
+
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(bell().getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(bell());
+  });
+
+  it('marks a notification read when it is opened, and goes to its snip', async () => {
+    const { router } = await renderBell();
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBe(bell()));
+    const user = userEvent.setup();
+    await user.click(bell());
+    await user.click(screen.getByRole('link', { name: /Debounce a function/ }));
+
+    expect(router.state.location.pathname).toBe(`/snips/${snipId}`);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await vi.waitFor(() => expect(requests).toContain(`POST /api/notifications/${first.id}/read`));
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications' })).toBe(bell()));
+  });
+});

@@ -1,0 +1,35 @@
+import { useId } from 'react';
+import type { SnipViewer } from './snip-viewers.ts';
+
+const initialsOf = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part.charAt(0).toUpperCase())
+    .join('');
+
+/** "Viewing now: Olivia Owner, Vera Viewer": a labelled list, read as one sentence by screen readers too. */
+export function SnipViewerList({ viewers }: { viewers: SnipViewer[] }) {
+  const labelId = useId();
+  if (viewers.length === 0) return null;
+  return (
+    <div className="snip-viewers">
+      <span id={labelId} className="snip-viewers__label">
+        Viewing now:
+      </span>
+      <ul className="snip-viewers__list" aria-labelledby={labelId}>
+        {viewers.map((viewer, index) => (
+          <li key={viewer.id} className="snip-viewers__viewer">
+            <span className="snip-viewers__avatar" aria-hidden="true">
+              {initialsOf(viewer.name)}
+            </span>
+            {viewer.name}
+            {/* The comma is for the text (and what assistive technology reads); the chips need no separator. */}
+            {index < viewers.length - 1 && <span className="visually-hidden">,</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
