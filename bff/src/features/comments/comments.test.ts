@@ -67,6 +67,16 @@ describe('notifications', () => {
     expect(memberList.items.filter((n: { snip: { id: string } | null }) => n.snip?.id === snip.id)).toEqual([]);
   });
 
+  it('reach only people who may still read the snip', async () => {
+    const pm = await t.signIn('pm@example.com');
+    await pm.request({ method: 'POST', url: '/api/notifications/read-all' });
+    const snip = await newSnip(member, { title: 'Goes private' });
+    await comment(pm, snip.id, 'first');
+    await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { visibility: 'private', version: 1 } });
+    expect((await comment(member, snip.id, 'just for me now')).statusCode).toBe(201);
+    expect((await pm.request({ url: '/api/notifications' })).json().unread).toBe(0);
+  });
+
   it('are marked read one by one or all at once, by their recipient only', async () => {
     const snip = await newSnip(owner);
     await comment(member, snip.id, 'ping');

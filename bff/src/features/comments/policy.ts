@@ -1,4 +1,5 @@
 import { and, eq, exists, type SQL } from 'drizzle-orm';
+import type { SnipVisibility } from '#shared/contracts/snips.ts';
 import type { Database } from '../../db/client.ts';
 import { comments, snips } from '../../db/schema.ts';
 import type { Actor } from '../../plugins/session.ts';
@@ -16,3 +17,12 @@ export function commentsVisibleTo(db: Database, actor: Actor): SQL {
 
 /** Commenting is writing: members and up, on any snip they can see. */
 export const canComment = (actor: Actor) => actor.role !== 'viewer';
+
+/**
+ * Which of these people may read the snip now, so only they are told of a comment: current members of its
+ * workspace, and for a private snip its author alone. The snip scope's rule, applied to people other than the actor
+ * (the property test in snips/policy.property.test.ts holds the scope to the same rule).
+ */
+export function readersAmong(candidates: Iterable<string>, snip: { authorId: string; visibility: SnipVisibility }, memberIds: Set<string>): string[] {
+  return [...candidates].filter((userId) => memberIds.has(userId) && (snip.visibility !== 'private' || userId === snip.authorId));
+}

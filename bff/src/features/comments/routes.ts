@@ -5,8 +5,9 @@ import { streamName } from '#shared/realtime/messages.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf } from '../../plugins/session.ts';
 import { notify } from '../notifications/queries.ts';
+import { listMembers } from '../workspaces/queries.ts';
 import { bumpSnipActivity, findSnip, snipStreamSnapshot } from '../snips/queries.ts';
-import { canComment } from './policy.ts';
+import { canComment, readersAmong } from './policy.ts';
 import { insertComment, listComments, otherCommenters } from './queries.ts';
 
 
@@ -32,9 +33,12 @@ const commentRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const { comment, notified } = await db.transaction(async (tx) => {
         const comment = await insertComment(tx, actor, snip.id, request.body.body, now);
         await bumpSnipActivity(tx, actor, snip.id);
-        const recipients = new Set(await otherCommenters(tx, actor, snip.id));
-        if (snip.author.id !== actor.userId) recipients.add(snip.author.id);
-        const notified = await notify(tx, [...recipients], { kind: 'comment', actorId: actor.userId, snipId: snip.id, createdAt: now });
+        // The author and earlier commenters, but only those who may still read the snip, and never the commenter.
+        const candidates = new Set([...(await otherCommenters(tx, actor, snip.id)), snip.author.id]);
+        candidates.delete(actor.userId);
+        const members = new Set((await listMembers(tx, actor)).map((member) => member.userId));
+        const recipients = readersAmong(candidates, { authorId: snip.author.id, visibility: snip.visibility }, members);
+        const notified = await notify(tx, recipients, { kind: 'comment', actorId: actor.userId, snipId: snip.id, createdAt: now });
         return { comment, notified };
       });
       // After the commit: everyone watching the snip sees the comment count move; recipients' bells update.
