@@ -1,4 +1,4 @@
-import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** The accounts the BFF seeds on a fresh embedded database; all share one password. */
 export const demoUsers = {
@@ -77,6 +77,32 @@ export async function createSnip(page: Page, title: string, body = 'Written for 
   });
   expect(response.status()).toBe(201);
   return (await response.json()) as SavedSnip;
+}
+
+/** A title no other test (or repeat of this one) uses, so parallel tests never see each other's snips. */
+export const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
+
+/** Another person (or the same one on another device): a browser context of its own, signed in. */
+export async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await signIn(page, user);
+  return page;
+}
+
+/** Marks the document, so a test can tell that the page was neither reloaded nor left. */
+export async function markDocument(page: Page): Promise<() => Promise<boolean>> {
+  await page.evaluate(() => {
+    (window as unknown as { liveMark: boolean }).liveMark = true;
+  });
+  return () => page.evaluate(() => (window as unknown as { liveMark?: boolean }).liveMark === true);
+}
+
+/** The unread count the BFF has for the page's user right now. */
+export async function unreadOf(page: Page): Promise<number> {
+  const response = await page.request.get('/api/notifications');
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { unread: number }).unread;
 }
 
 interface Fixtures {

@@ -1,53 +1,10 @@
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { exclusively } from './exclusive.ts';
-import { expect, signIn, test, type DemoUser } from './fixtures.ts';
+import { createSnip, expect, markDocument, signedInElsewhere, test, uniqueTitle, unreadOf } from './fixtures.ts';
 
 // Talking about a snip live: two people on the same snip see each other there, a comment shows up on the other's
 // page without a reload, and the snip's author hears of it on the bell at once.
 
-interface SavedSnip {
-  id: string;
-  title: string;
-}
-
-async function csrfTokenOf(api: APIRequestContext): Promise<string> {
-  const response = await api.get('/api/session');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { csrfToken: string }).csrfToken;
-}
-
-async function createSnip(page: Page, title: string): Promise<SavedSnip> {
-  const response = await page.request.post('/api/snips', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'Talked about live.' },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()) as SavedSnip;
-}
-
-/** The unread count the BFF has for the page's user right now. */
-async function unreadOf(page: Page): Promise<number> {
-  const response = await page.request.get('/api/notifications');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { unread: number }).unread;
-}
-
-async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await signIn(page, user);
-  return page;
-}
-
-/** Marks the document, so a test can tell that the page was not reloaded. */
-async function markDocument(page: Page): Promise<() => Promise<boolean>> {
-  await page.evaluate(() => {
-    (window as unknown as { liveMark: boolean }).liveMark = true;
-  });
-  return () => page.evaluate(() => (window as unknown as { liveMark?: boolean }).liveMark === true);
-}
-
-const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
 const bellNamed = (unread: number) => (unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`);
 const bell = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Notifications/ });
 const viewingNow = (page: Page) => page.getByRole('list', { name: 'Viewing now:' });

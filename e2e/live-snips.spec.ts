@@ -1,16 +1,8 @@
-import type { Browser, Page } from '@playwright/test';
-import { createSnip, demoPassword, expect, expireSession, signIn, test, type DemoUser, type SavedSnip } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { createSnip, demoPassword, expect, expireSession, markDocument, type SavedSnip, signedInElsewhere, test, uniqueTitle } from './fixtures.ts';
 
 // Live updates over the tab's WebSocket: what someone saves shows up on the pages of everyone looking at it,
 // without a reload; an ended session shows the banner by itself, with nobody doing anything.
-
-/** Another person (or the same one on another device): a browser context of its own, signed in. */
-async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await signIn(page, user);
-  return page;
-}
 
 /** Edits the title in the editor and saves, as a person does. */
 async function saveTitleThroughEditor(page: Page, snip: SavedSnip, title: string): Promise<void> {
@@ -21,15 +13,6 @@ async function saveTitleThroughEditor(page: Page, snip: SavedSnip, title: string
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 }
 
-/** Marks the document, so a test can tell that the page was neither reloaded nor left. */
-async function markDocument(page: Page): Promise<() => Promise<boolean>> {
-  await page.evaluate(() => {
-    (window as unknown as { liveMark: boolean }).liveMark = true;
-  });
-  return () => page.evaluate(() => (window as unknown as { liveMark?: boolean }).liveMark === true);
-}
-
-const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
 /** The header's live-updates indicator. */
 const liveIndicator = (page: Page) => page.getByRole('banner').getByRole('status');
 const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });

@@ -1,29 +1,8 @@
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { exclusively } from './exclusive.ts';
-import { expect, signIn, test, type DemoUser } from './fixtures.ts';
+import { createSnip, csrfTokenOf, expect, type SavedSnip, signedInElsewhere, test, uniqueTitle, unreadOf } from './fixtures.ts';
 
 // The bell: what it says, live, and what its panel lets someone do with it.
-
-interface SavedSnip {
-  id: string;
-  title: string;
-  version: number;
-}
-
-async function csrfTokenOf(api: APIRequestContext): Promise<string> {
-  const response = await api.get('/api/session');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { csrfToken: string }).csrfToken;
-}
-
-async function createSnip(page: Page, title: string): Promise<SavedSnip> {
-  const response = await page.request.post('/api/snips', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body: 'Worth a comment.' },
-  });
-  expect(response.status()).toBe(201);
-  return (await response.json()) as SavedSnip;
-}
 
 async function comment(page: Page, snip: SavedSnip, body: string): Promise<void> {
   const response = await page.request.post(`/api/snips/${snip.id}/comments`, {
@@ -41,20 +20,6 @@ async function makePrivate(page: Page, snip: SavedSnip): Promise<void> {
   expect(response.status()).toBe(200);
 }
 
-async function unreadOf(page: Page): Promise<number> {
-  const response = await page.request.get('/api/notifications');
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { unread: number }).unread;
-}
-
-async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await signIn(page, user);
-  return page;
-}
-
-const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
 const bellNamed = (unread: number) => (unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`);
 const bell = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Notifications/ });
 

@@ -1,5 +1,5 @@
 import { request as playwrightRequest, type Page } from '@playwright/test';
-import { createSnip, csrfTokenOf, demoPassword, demoUsers, expect, expireSession, test, type SavedSnip } from './fixtures.ts';
+import { createSnip, csrfTokenOf, demoPassword, demoUsers, expect, expireSession, type SavedSnip, test, uniqueTitle } from './fixtures.ts';
 
 /** A snip as `user` sees it now, through a request context of its own (its own session). */
 async function readSnipAs(baseURL: string, user: string, id: string): Promise<SavedSnip> {
@@ -17,8 +17,6 @@ async function readSnipAs(baseURL: string, user: string, id: string): Promise<Sa
     await api.dispose();
   }
 }
-
-const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
 
 const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
 const signInDialog = (page: Page) => page.getByRole('dialog', { name: 'Sign in again' });
