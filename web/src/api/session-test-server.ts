@@ -163,3 +163,10 @@ export async function startSessionTestServer(): Promise<SessionTestServer> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Starts the server and puts the test page on its origin: the SPA calls its own origin with relative paths. */
+export async function startOnPageOrigin(): Promise<SessionTestServer> {
+  const server = await startSessionTestServer();
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.origin}/notes`);
+  return server;
+}

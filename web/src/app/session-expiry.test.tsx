@@ -1,15 +1,12 @@
 import { QueryClientProvider, useMutation, type QueryClient } from '@tanstack/react-query';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { createMemoryRouter } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRequest } from '../api/api-client.ts';
 import { getSessionGate, sessionSignedOut } from '../api/session-gate.ts';
-import { alice, rightPassword, startSessionTestServer, type SessionTestServer } from '../api/session-test-server.ts';
-import { sessionQueryOptions } from '../features/auth/get-session.ts';
-import { connectApiToSession } from './api-session.ts';
-import { createQueryClient } from './query-client.ts';
+import { alice, rightPassword, startOnPageOrigin, type SessionTestServer } from '../api/session-test-server.ts';
+import { openSignedInTab } from './session-test-tab.ts';
 import { SessionExpiry } from './session-expiry.tsx';
 
 // The banner and the sign-in dialog over a page with a form, against a real HTTP server on loopback.
@@ -19,20 +16,13 @@ let queryClient: QueryClient;
 let disconnect: () => void;
 
 beforeAll(async () => {
-  server = await startSessionTestServer();
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.origin}/notes`);
+  server = await startOnPageOrigin();
 });
 
-afterAll(async () => {
-  await server.close();
-});
+afterAll(() => server.close());
 
 beforeEach(async () => {
-  server.requests.length = 0;
-  server.signIn(alice);
-  queryClient = createQueryClient();
-  disconnect = connectApiToSession(queryClient, createMemoryRouter([{ path: '*', Component: () => null }]));
-  await queryClient.fetchQuery(sessionQueryOptions);
+  ({ queryClient, disconnect } = await openSignedInTab(server));
 });
 
 afterEach(() => {

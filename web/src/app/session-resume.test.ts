@@ -1,15 +1,13 @@
 import { focusManager, MutationObserver, QueryObserver, type QueryClient } from '@tanstack/react-query';
-import { createMemoryRouter } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { apiRequest } from '../api/api-client.ts';
 import { ApiError } from '../api/api-error.ts';
 import { getSessionGate, sessionSignedOut, waitingRequestCount } from '../api/session-gate.ts';
-import { alice, bob, rightPassword, startSessionTestServer, type SessionTestServer } from '../api/session-test-server.ts';
+import { alice, bob, rightPassword, startOnPageOrigin, type SessionTestServer } from '../api/session-test-server.ts';
 import { cachedSessionUser, sessionQueryOptions } from '../features/auth/get-session.ts';
 import { signInAgain } from '../features/auth/sign-in-again.ts';
-import { connectApiToSession } from './api-session.ts';
-import { createQueryClient } from './query-client.ts';
+import { openSignedInTab } from './session-test-tab.ts';
 
 // The whole chain against a real HTTP server on loopback: react-query → fetch client → session gate →
 // signing in again in place → the held request going out once more. No mocked fetch.
@@ -21,22 +19,13 @@ let queryClient: QueryClient;
 let disconnect: () => void;
 
 beforeAll(async () => {
-  server = await startSessionTestServer();
-  // The SPA calls its own origin with relative paths: make the test page live on the server's origin.
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.origin}/notes`);
+  server = await startOnPageOrigin();
 });
 
-afterAll(async () => {
-  await server.close();
-});
+afterAll(() => server.close());
 
 beforeEach(async () => {
-  server.requests.length = 0;
-  server.signIn(alice);
-  queryClient = createQueryClient();
-  disconnect = connectApiToSession(queryClient, createMemoryRouter([{ path: '*', Component: () => null }]));
-  await queryClient.fetchQuery(sessionQueryOptions);
-  server.requests.length = 0;
+  ({ queryClient, disconnect } = await openSignedInTab(server));
 });
 
 afterEach(() => {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { z } from 'zod';
 import { apiRequest, configureApiClient } from '../api/api-client.ts';
 import { getSessionGate, identifySessionUser, markSessionExpired, sessionSignedIn, sessionSignedOut, waitingRequestCount } from '../api/session-gate.ts';
-import { alice, bob, startSessionTestServer, type SessionTestServer } from '../api/session-test-server.ts';
+import { alice, bob, startOnPageOrigin, type SessionTestServer } from '../api/session-test-server.ts';
 import { cachedSessionUser, refreshSession, sessionQueryOptions } from '../features/auth/get-session.ts';
 import { createQueryClient } from './query-client.ts';
 import { connectSessionAcrossTabs, sessionChannelName, type SessionMessage } from './session-sync.ts';
@@ -19,13 +19,10 @@ let disconnect: () => void;
 const actions = { leaveForSignIn: vi.fn(async () => {}), startOver: vi.fn(), revalidate: vi.fn() };
 
 beforeAll(async () => {
-  server = await startSessionTestServer();
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${server.origin}/notes`);
+  server = await startOnPageOrigin();
 });
 
-afterAll(async () => {
-  await server.close();
-});
+afterAll(() => server.close());
 
 beforeEach(async () => {
   server.requests.length = 0;
