@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type SyntheticEvent } from 'react';
 import { Button } from './button.tsx';
+import './modal.css';
 import './confirm-dialog.css';
 
 export interface ConfirmOptions {
@@ -117,7 +118,7 @@ export function ConfirmDialog({
   return (
     <dialog
       ref={dialogRef}
-      className={`confirm-dialog confirm-dialog--${tone}`}
+      className={`modal confirm-dialog confirm-dialog--${tone}`}
       role="alertdialog"
       aria-modal="true"
       aria-labelledby={titleId}

@@ -4,6 +4,7 @@ import { Button } from '../../ui/button.tsx';
 import { TextField } from '../../ui/form-field.tsx';
 import { signInErrorMessage } from './sign-in-errors.ts';
 import { useSignInAgain } from './sign-in-again.ts';
+import '../../ui/modal.css';
 import './sign-in-again-dialog.css';
 
 export interface SignInAgainDialogProps {
@@ -90,7 +91,7 @@ export function SignInAgainDialog({ email: expiredEmail, onDismiss }: SignInAgai
   return (
     <dialog
       ref={dialogRef}
-      className="sign-in-again"
+      className="modal sign-in-again"
       aria-labelledby={titleId}
       aria-describedby={descriptionId}
       onCancel={onCancel}
