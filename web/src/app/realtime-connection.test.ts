@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { closeCodes, type ServerMessage, type StreamName } from '#shared/realtime/messages.ts';
+import { closeCodes, sessionEndReasons, type ServerMessage, type StreamName } from '#shared/realtime/messages.ts';
 import { backoffDelay, createRealtimeConnection, type RealtimeConnection, type RealtimeConnectionOptions, type StreamMessage } from './realtime-connection.ts';
 import { startScriptedServer, type Peer, type ScriptedServer } from './realtime-test-server.ts';
 
@@ -125,8 +125,9 @@ describe('reconnecting', () => {
     const first = await peer(0);
     await vi.waitFor(() => expect(first.received).toHaveLength(1));
 
-    first.socket.close(closeCodes.sessionEnded, 'session ended');
+    first.socket.close(closeCodes.sessionEnded, sessionEndReasons.expired);
     await vi.waitFor(() => expect(onSessionEnded).toHaveBeenCalledTimes(1));
+    expect(onSessionEnded).toHaveBeenCalledWith(sessionEndReasons.expired);
     expect(live.getStatus()).toBe('paused');
     // Retries would come every 20-200 ms: none does.
     await settle();

@@ -65,7 +65,8 @@ export interface RealtimeConnectionOptions {
   /** The WebSocket implementation: the browser's by default; tests pass `ws`'s. */
   WebSocket?: typeof globalThis.WebSocket;
   /** The server closed with 4401. The connection has paused itself and will not reconnect on its own. */
-  onSessionEnded?: () => void;
+  /** `reason`: the close reason the server gave, `sessionEndReasons.expired` or `.signedOut`. */
+  onSessionEnded?: (reason: string) => void;
   /**
    * An attempt failed before the socket opened. A refused upgrade (401: the session ended while the socket was
    * down) looks exactly like a network failure from here, so the owner may check the session over HTTP.
@@ -183,17 +184,17 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     ws.onclose = (event: CloseEvent) => {
       if (socket !== ws) return;
       socket = null;
-      closed(event.code, openedAt !== null);
+      closed(event.code, openedAt !== null, event.reason);
     };
     // An error is always followed by a close, which is where we act.
     ws.onerror = () => {};
   }
 
-  function closed(code: number, wasOpen: boolean) {
+  function closed(code: number, wasOpen: boolean, reason = '') {
     for (const stream of streams.values()) stream.subscribed = false;
     if (code === closeCodes.sessionEnded) {
       setStatus('paused');
-      options.onSessionEnded?.();
+      options.onSessionEnded?.(reason);
       return;
     }
     if (code === closeCodes.malformed || code === closeCodes.flooding || code === closeCodes.tooLarge) {

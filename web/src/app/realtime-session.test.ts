@@ -1,7 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { closeCodes, type StreamName } from '#shared/realtime/messages.ts';
+import { closeCodes, sessionEndReasons, type StreamName } from '#shared/realtime/messages.ts';
 import { getSessionGate, identifySessionUser, markSessionExpired, onSessionEvent, sessionSignedIn, sessionSignedOut } from '../api/session-gate.ts';
 import { alice } from '../api/session-test-server.ts';
 import { authKeys } from '../features/auth/auth-keys.ts';
@@ -23,6 +23,7 @@ async function peer(index: number): Promise<Peer> {
 }
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
+
 beforeEach(async () => {
   server = await startScriptedServer();
   queryClient = createQueryClient();
@@ -34,7 +35,8 @@ beforeEach(async () => {
     backoff: { baseMs: 20, capMs: 100 },
     lingerMs: 0,
     network: null,
-    sessionEndGraceMs: 100,
+    // Longer than any waitFor here: a test that sees the banner did not get it from the grace timer.
+    sessionEndGraceMs: 5_000,
   });
 });
 
@@ -56,7 +58,8 @@ describe('the socket and the session', () => {
     const first = await peer(0);
     await vi.waitFor(() => expect(first.received).toHaveLength(1));
 
-    first.socket.close(closeCodes.sessionEnded, 'session ended');
+    first.socket.close(closeCodes.sessionEnded, sessionEndReasons.expired);
+    // An expiry the server names is the banner's case at once: well within waitFor's second, not after the grace.
     await vi.waitFor(() => expect(getSessionGate()).toMatchObject({ status: 'expired', userId: alice.id }));
     expect(realtime.connection.getStatus()).toBe('paused');
     await settle();
@@ -72,7 +75,7 @@ describe('the socket and the session', () => {
     const first = await peer(0);
     const events: string[] = [];
     const stopListening = onSessionEvent((event) => events.push(event.type));
-    first.socket.close(closeCodes.sessionEnded, 'session ended');
+    first.socket.close(closeCodes.sessionEnded, sessionEndReasons.signedOut);
     await vi.waitFor(() => expect(realtime.connection.getStatus()).toBe('paused'));
     // The other tab's "signed out" arrives just after the close.
     sessionSignedOut({ origin: 'other-tab' });

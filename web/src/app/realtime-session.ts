@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { sessionEndReasons } from '#shared/realtime/messages.ts';
 import { getSessionGate, markSessionExpired, subscribeToSessionGate } from '../api/session-gate.ts';
 import { authKeys } from '../features/auth/auth-keys.ts';
 import { cachedSessionUser } from '../features/auth/get-session.ts';
@@ -31,12 +32,17 @@ export function connectRealtimeToSession(
   const connection = createRealtimeConnection({
     url: realtimeUrl(window.location),
     ...options,
-    onSessionEnded() {
-      // A sign-out (here or in another tab) and a sign-in in another tab also end this socket's session, and their
-      // 4401 can arrive a moment before the tab hears of them; the banner must not flash up for those. So wait
-      // briefly: by then they have moved the gate on (a new epoch), and the 4401 is old news about that session.
+    onSessionEnded(reason) {
       const epoch = socketEpoch;
       clearTimeout(sessionEndTimer);
+      // The server says it timed out or was expired: that is the banner's case, at once.
+      if (reason === sessionEndReasons.expired) {
+        markSessionExpired({ observedInEpoch: epoch });
+        scheduleSync();
+        return;
+      }
+      // Signed out, or replaced by a sign-in (here or in another tab): the tab hears of that itself a moment later
+      // and moves on. Should it not (another device signed out), the socket's end still means the session is over.
       sessionEndTimer = setTimeout(() => {
         markSessionExpired({ observedInEpoch: epoch });
         scheduleSync();
