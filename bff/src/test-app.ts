@@ -44,7 +44,7 @@ export type TestApp = {
   app: FastifyInstance;
   clock: ReturnType<typeof testClock>;
   config: Config;
-  /** Where it listens, once `listen()` has been called. */
+  /** Listens on a free loopback port; resolves with its origin, for real HTTP and WebSocket clients. */
   listen(): Promise<string>;
   /** A browser-like client: keeps cookies and sends the CSRF token on unsafe requests. */
   client(): TestClient;

@@ -49,3 +49,9 @@ export const profileSchema = z.object({
 export type Profile = z.infer<typeof profileSchema>;
 
 export const csrfHeader = 'x-csrf-token';
+
+/**
+ * Sent by the fetch client with every unsafe request, the same key on each retry of one call. The BFF stores the
+ * first response per user and key (snip create and update) and replays it, so a retried change lands once.
+ */
+export const idempotencyHeader = 'idempotency-key';

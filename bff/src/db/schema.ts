@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+import type { NotificationKind } from '#shared/contracts/notifications.ts';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
 
@@ -133,14 +134,12 @@ export const comments = pgTable(
   (table) => [index('comments_snip_created_idx').on(table.snipId, table.createdAt, table.id)],
 );
 
-export const notificationKinds = ['comment', 'snip_shared', 'job_finished'] as const;
-
 export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    kind: text('kind').$type<(typeof notificationKinds)[number]>().notNull(),
+    kind: text('kind').$type<NotificationKind>().notNull(),
     /** Who caused it and what it is about; the text is composed when it is read, in the reader's scope. */
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     snipId: uuid('snip_id').references(() => snips.id, { onDelete: 'cascade' }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { and, eq, lt, sql } from 'drizzle-orm';
+import { idempotencyHeader } from '#shared/contracts/session.ts';
 import type { Database } from '../db/client.ts';
 import { idempotencyKeys } from '../db/schema.ts';
 import { AppError } from './errors.ts';
@@ -20,7 +21,6 @@ declare module 'fastify' {
   }
 }
 
-export const idempotencyHeader = 'idempotency-key';
 /** Long enough for any retry after signing in again; short enough that the table stays small. */
 const retentionMs = 24 * 3_600_000;
 const keyPattern = /^[\x21-\x7e]{1,255}$/;

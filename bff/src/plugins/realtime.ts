@@ -299,7 +299,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
       connection.alive = false;
       connection.socket.ping();
     }
-    const sessions = new Set(connectionsWhere(() => true).map((connection) => connection.sessionIdHash));
+    const sessions = new Set([...connections].map((connection) => connection.sessionIdHash));
     for (const idHash of sessions) {
       const session = await fastify.sessions.resolve(idHash);
       if (session.status === 'active') continue;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { apiErrorSchema } from '#shared/contracts/errors.ts';
-import { csrfHeader } from '#shared/contracts/session.ts';
+import { csrfHeader, idempotencyHeader } from '#shared/contracts/session.ts';
 import { ApiError } from './api-error.ts';
 import { getSessionGate, markSessionExpired, waitForActiveSession } from './session-gate.ts';
 
@@ -59,8 +59,6 @@ export interface ApiRequestOptions {
   needsSession?: boolean;
 }
 
-/** The BFF stores the first response per key (POST /api/snips, PATCH /api/snips/:id) and replays it to retries. */
-export const idempotencyHeader = 'idempotency-key';
 
 const unauthorizedCodes = new Set(['unauthenticated', 'session_expired']);
 

@@ -41,9 +41,8 @@ const visibleInCurrentWorkspace = (actor: Actor) => and(snipsVisibleTo(actor), e
 export const newPublicSlug = () => randomBytes(16).toString('base64url');
 
 /** A keyset cursor: the (created_at, id) of the last row served, so pages stay stable while rows are added. */
-export function encodeCursor(row: { createdAt: Date | string; id: string }): string {
-  const createdAt = typeof row.createdAt === 'string' ? row.createdAt : row.createdAt.toISOString();
-  return Buffer.from(`${createdAt}|${row.id}`).toString('base64url');
+function encodeCursor(row: { createdAt: string; id: string }): string {
+  return Buffer.from(`${row.createdAt}|${row.id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
@@ -176,14 +175,12 @@ export async function snipStreamSnapshot(db: Database, actor: Actor, id: string)
   return { seq: row.seq, state: { kind: 'snip' as const, version: row.version, comments: comments?.n ?? 0, deleted: false } };
 }
 
-/** Bumps the snip's stream sequence inside a change's transaction; returns the new value. */
-export async function bumpSnipActivity(db: Database, actor: Actor, id: string): Promise<number | undefined> {
-  const [row] = await db
+/** Bumps the snip's stream sequence inside a change's transaction (an edit bumps it in `updateSnip`). */
+export async function bumpSnipActivity(db: Database, actor: Actor, id: string): Promise<void> {
+  await db
     .update(snips)
     .set({ activitySeq: sql`${snips.activitySeq} + 1` })
-    .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id)))
-    .returning({ seq: snips.activitySeq });
-  return row?.seq;
+    .where(and(visibleInCurrentWorkspace(actor), eq(snips.id, id)));
 }
 
 export async function deleteSnip(db: Database, actor: Actor, id: string): Promise<void> {
