@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobKindSchema, jobStatusSchema } from './jobs.ts';
 
 export const notificationKindSchema = z.enum(['comment', 'snip_shared', 'job_finished']);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
@@ -10,6 +11,8 @@ export const notificationSchema = z.object({
   actorName: z.string().nullable(),
   /** What it is about, while the reader may still see it; null otherwise. */
   snip: z.object({ id: z.uuid(), title: z.string() }).nullable(),
+  /** The job it is about (`job_finished`); null otherwise. */
+  job: z.object({ id: z.uuid(), kind: jobKindSchema, status: jobStatusSchema }).nullable(),
   createdAt: z.iso.datetime(),
   readAt: z.iso.datetime().nullable(),
 });

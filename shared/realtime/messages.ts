@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobProgressSchema, jobStatusSchema } from '../contracts/jobs.ts';
 
 /**
  * The WebSocket protocol between the SPA and the BFF: one socket per tab, streams multiplexed over it.
@@ -40,7 +41,14 @@ export const snipStreamStateSchema = z.object({
 export const userStreamStateSchema = z.object({ kind: z.literal('user'), unread: z.number().int() });
 /** `workspace:<id>`: something in the workspace's snips changed (added, edited, removed): refetch lists. */
 export const workspaceStreamStateSchema = z.object({ kind: z.literal('workspace') });
-export const streamStateSchema = z.discriminatedUnion('kind', [snipStreamStateSchema, userStreamStateSchema, workspaceStreamStateSchema]);
+/** `job:<id>`: where a background job is; the rest (error text, result link) is refetched when it finishes. */
+export const jobStreamStateSchema = z.object({ kind: z.literal('job'), status: jobStatusSchema, progress: jobProgressSchema });
+export const streamStateSchema = z.discriminatedUnion('kind', [
+  snipStreamStateSchema,
+  userStreamStateSchema,
+  workspaceStreamStateSchema,
+  jobStreamStateSchema,
+]);
 export type StreamState = z.infer<typeof streamStateSchema>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [

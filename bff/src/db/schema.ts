@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+import type { JobKind, JobStatus } from '#shared/contracts/jobs.ts';
 import type { NotificationKind } from '#shared/contracts/notifications.ts';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
@@ -134,15 +135,72 @@ export const comments = pgTable(
   (table) => [index('comments_snip_created_idx').on(table.snipId, table.createdAt, table.id)],
 );
 
+/**
+ * Private snips shared with particular members of the snip's workspace: each share lets that member see the
+ * snip (the snip scope reads this table) while they remain a member.
+ */
+export const snipShares = pgTable(
+  'snip_shares',
+  {
+    snipId: uuid('snip_id').notNull().references(() => snips.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sharedBy: uuid('shared_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.snipId, table.userId] }), index('snip_shares_user_idx').on(table.userId)],
+);
+
+/**
+ * The user-visible record of a background job (the queue's own bookkeeping lives in pg-boss's schema).
+ * `input` is what the request asked for, validated when it was stored; the queue's payload carries only the id.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind').$type<JobKind>().notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    status: text('status').$type<JobStatus>().notNull().default('queued'),
+    input: jsonb('input').notNull(),
+    done: integer('done').notNull().default(0),
+    total: integer('total'),
+    error: text('error'),
+    /** The sequence number of the job's live stream (`job:<id>`): bumped with every change of status or progress. */
+    seq: integer('seq').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [
+    index('jobs_user_created_idx').on(table.userId, table.createdAt.desc()),
+    check('jobs_status_check', sql`${table.status} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
+  ],
+);
+
+/** The file a finished export produced, kept in the database so every instance can serve it. */
+export const exportFiles = pgTable('export_files', {
+  jobId: uuid('job_id').primaryKey().references(() => jobs.id, { onDelete: 'cascade' }),
+  fileName: text('file_name').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+});
+
 export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /**
+     * The workspace it belongs to: a reader sees the notifications of the workspace they are in. Nullable only for
+     * the expand step of its migration (rows written before it are backfilled from their snip).
+     */
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
     kind: text('kind').$type<NotificationKind>().notNull(),
     /** Who caused it and what it is about; the text is composed when it is read, in the reader's scope. */
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     snipId: uuid('snip_id').references(() => snips.id, { onDelete: 'cascade' }),
+    jobId: uuid('job_id').references(() => jobs.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     readAt: timestamp('read_at', { withTimezone: true, precision: 3 }),
   },

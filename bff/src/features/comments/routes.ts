@@ -38,7 +38,7 @@ const commentRoutes: FastifyPluginAsyncZod = async (fastify) => {
         candidates.delete(actor.userId);
         const members = new Set((await listMembers(tx, actor)).map((member) => member.userId));
         const recipients = readersAmong(candidates, { authorId: snip.author.id, visibility: snip.visibility }, members);
-        const notified = await notify(tx, recipients, { kind: 'comment', actorId: actor.userId, snipId: snip.id, createdAt: now });
+        const notified = await notify(tx, recipients, { kind: 'comment', workspaceId: snip.workspaceId, actorId: actor.userId, snipId: snip.id, createdAt: now });
         return { comment, notified };
       });
       // After the commit: everyone watching the snip sees the comment count move; recipients' bells update.

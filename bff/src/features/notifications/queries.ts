@@ -1,9 +1,10 @@
 import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Notification, NotificationKind } from '#shared/contracts/notifications.ts';
 import type { Database } from '../../db/client.ts';
-import { notifications, snips, users } from '../../db/schema.ts';
+import { jobs, notifications, snips, users } from '../../db/schema.ts';
 import type { Actor } from '../../plugins/session.ts';
 import { snipsVisibleTo } from '../snips/policy.ts';
+import { jobsVisibleTo } from '../jobs/policy.ts';
 import { notificationsVisibleTo } from './policy.ts';
 
 /**
@@ -13,7 +14,7 @@ import { notificationsVisibleTo } from './policy.ts';
 export async function notify(
   db: Database,
   recipients: string[],
-  notification: { kind: NotificationKind; actorId: string; snipId: string | null; createdAt: Date },
+  notification: { kind: NotificationKind; workspaceId: string; actorId: string | null; snipId?: string; jobId?: string; createdAt: Date },
 ): Promise<{ userId: string; seq: number }[]> {
   if (recipients.length === 0) return [];
   await db.insert(notifications).values(recipients.map((userId) => ({ userId, ...notification })));
@@ -45,17 +46,21 @@ export async function listNotifications(db: Database, actor: Actor, limit: numbe
       // The title only while the reader may still see the snip: the snip scope decides, here too.
       snipId: snips.id,
       snipTitle: snips.title,
+      // A job is its owner's, and notifications are their recipient's: the job of one's own notification is visible.
+      job: { id: jobs.id, kind: jobs.kind, status: jobs.status },
       createdAt: notifications.createdAt,
       readAt: notifications.readAt,
     })
     .from(notifications)
     .leftJoin(snips, and(eq(snips.id, notifications.snipId), snipsVisibleTo(actor), eq(snips.workspaceId, actor.workspaceId)))
+    .leftJoin(jobs, and(eq(jobs.id, notifications.jobId), jobsVisibleTo(actor)))
     .where(notificationsVisibleTo(actor))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(limit);
   return {
-    items: rows.map(({ snipId, snipTitle, createdAt, readAt, ...row }) => ({
+    items: rows.map(({ snipId, snipTitle, job, createdAt, readAt, ...row }) => ({
       ...row,
+      job: job?.id ? job : null,
       snip: snipId && snipTitle !== null ? { id: snipId, title: snipTitle } : null,
       createdAt: createdAt.toISOString(),
       readAt: readAt?.toISOString() ?? null,

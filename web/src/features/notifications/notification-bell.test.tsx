@@ -22,7 +22,7 @@ const stream = `user:${userId}` as const;
 const snipId = '0b6a2c1e-cccc-4a1a-8a1a-0000000000a1';
 
 function notification(id: string, title: string, readAt: string | null = null): Notification {
-  return { id, kind: 'comment', actorName: 'Max Member', snip: { id: snipId, title }, createdAt: new Date().toISOString(), readAt };
+  return { id, kind: 'comment', actorName: 'Max Member', snip: { id: snipId, title }, job: null, createdAt: new Date().toISOString(), readAt };
 }
 const first = notification('0b6a2c1e-dddd-4a1a-8a1a-000000000001', 'Debounce a function');
 const second = notification('0b6a2c1e-dddd-4a1a-8a1a-000000000002', 'Throttle a function');
