@@ -70,6 +70,17 @@ export type SnipFilters = {
   author?: string | undefined;
 };
 
+/** The list's filters as one condition; an export applies the same ones. */
+export function snipFilterCondition(filters: SnipFilters): SQL | undefined {
+  return and(
+    filters.q === undefined ? undefined : searchCondition(filters.q),
+    filters.language === undefined ? undefined : eq(snips.language, filters.language),
+    filters.tag === undefined ? undefined : arrayContains(snips.tags, [filters.tag]),
+    filters.visibility === undefined ? undefined : eq(snips.visibility, filters.visibility),
+    filters.author === undefined ? undefined : eq(snips.authorId, filters.author),
+  );
+}
+
 /** One page of the current workspace's snips that the actor may see, newest first, filtered. */
 export async function listSnips(
   db: Database,
@@ -84,11 +95,7 @@ export async function listSnips(
     .where(
       and(
         visibleInCurrentWorkspace(actor),
-        filters.q === undefined ? undefined : searchCondition(filters.q),
-        filters.language === undefined ? undefined : eq(snips.language, filters.language),
-        filters.tag === undefined ? undefined : arrayContains(snips.tags, [filters.tag]),
-        filters.visibility === undefined ? undefined : eq(snips.visibility, filters.visibility),
-        filters.author === undefined ? undefined : eq(snips.authorId, filters.author),
+        snipFilterCondition(filters),
         after && or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id))),
       ),
     )
