@@ -4,7 +4,9 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import authRoutes from './features/auth/routes.ts';
 import commentRoutes from './features/comments/routes.ts';
+import exportRoutes from './features/exports/routes.ts';
 import healthRoutes from './features/health/routes.ts';
+import jobRoutes from './features/jobs/routes.ts';
 import notificationRoutes from './features/notifications/routes.ts';
 import publicSnipRoutes from './features/snips/public-routes.ts';
 import snipRoutes from './features/snips/routes.ts';
@@ -16,6 +18,7 @@ import csrfPlugin from './plugins/csrf.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin from './plugins/errors.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
+import jobsPlugin from './plugins/jobs.ts';
 import openapiPlugin from './plugins/openapi.ts';
 import realtimePlugin from './plugins/realtime.ts';
 import securityHeadersPlugin from './plugins/security-headers.ts';
@@ -44,6 +47,7 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(csrfPlugin);
   await app.register(idempotencyPlugin);
   await app.register(realtimePlugin);
+  await app.register(jobsPlugin);
 
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api' });
@@ -52,6 +56,8 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(workspaceRoutes, { prefix: '/api' });
   await app.register(commentRoutes, { prefix: '/api' });
   await app.register(notificationRoutes, { prefix: '/api' });
+  await app.register(jobRoutes, { prefix: '/api' });
+  await app.register(exportRoutes, { prefix: '/api' });
   if (config.env === 'test') await app.register(testControlRoutes, { prefix: '/api' });
 
   await app.register(spaPlugin);

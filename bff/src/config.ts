@@ -19,6 +19,7 @@ const environmentSchema = z.object({
   WEB_DIST: z.string().min(1).default('dist/web'),
   REDIS_PREFIX: z.string().min(1).max(100).default('snipdesk:'),
   REALTIME_SWEEP_SECONDS: z.coerce.number().int().positive().max(3600).default(15),
+  JOB_WORKERS: z.coerce.number().int().min(0).max(32).default(2),
 });
 
 export type Config = {
@@ -30,6 +31,8 @@ export type Config = {
   redisUrl: string | undefined;
   /** How often the WebSocket gateway pings its sockets and closes those whose session has ended. */
   realtimeSweepSeconds: number;
+  /** How many background jobs this process runs at once; 0 leaves them to other processes (`npm run worker`). */
+  jobWorkers: number;
   /** Put before every Redis key and channel, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
   sessionSecret: string;
@@ -77,6 +80,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     redisUrl: values.REDIS_URL,
     redisPrefix: values.REDIS_PREFIX,
     realtimeSweepSeconds: values.REALTIME_SWEEP_SECONDS,
+    jobWorkers: values.JOB_WORKERS,
     sessionSecret: values.SESSION_SECRET ?? developmentSecret,
     sessionIdleSeconds: values.SESSION_IDLE_SECONDS,
     sessionAbsoluteSeconds: values.SESSION_ABSOLUTE_SECONDS,
@@ -86,4 +90,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: 512 * 1024,
     webDist: values.WEB_DIST,
   };
+}
+
+/** For the process entry points: a bad configuration prints what is wrong and exits 1, without a stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

@@ -1,19 +1,10 @@
 import { count } from 'drizzle-orm';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { users } from './db/schema.ts';
 import { describeDemoAccounts, seedDemo } from './db/seed.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const app = await buildApp({ config });
 
@@ -30,6 +21,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+if (config.jobWorkers > 0) await app.jobs.startWorkers();
 const address = await app.listen({ port: config.port, host: config.host });
 const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
 console.log(`\nSnipdesk is running at ${url} (${app.dbMode === 'embedded' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);

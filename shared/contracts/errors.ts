@@ -27,6 +27,8 @@ export const errorCodes = [
   'not_found',
   'version_conflict',
   'last_owner',
+  'job_finished',
+  'job_not_retryable',
   'already_member',
   'idempotency_key_reused',
   'payload_too_large',

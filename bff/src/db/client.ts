@@ -13,9 +13,13 @@ import * as schema from './schema.ts';
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DatabaseMode = 'embedded' | 'postgres';
 
+/** How pg-boss reaches the same database: its own pool on PostgreSQL, the one PGlite connection when embedded. */
+export type JobQueueConnection = { connectionString: string } | { db: { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } };
+
 export type DatabaseHandle = {
   db: Database;
   mode: DatabaseMode;
+  jobQueueConnection: JobQueueConnection;
   /** Applies the committed SQL migrations that have not run yet. Safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +42,16 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   return {
     db,
     mode: 'embedded',
+    jobQueueConnection: {
+      db: {
+        // pg-boss sends its schema and migrations as several statements without parameters: `exec` runs those.
+        async executeSql(text, values) {
+          if (values && values.length > 0) return client.query(text, values);
+          const results = await client.exec(text);
+          return { rows: results.at(-1)?.rows ?? [] };
+        },
+      },
+    },
     // One process owns a PGlite directory, so no lock is needed.
     migrate: () => migratePglite(db, { migrationsFolder }),
     close: () => client.close(),
@@ -50,6 +64,7 @@ function openPostgres(url: string): DatabaseHandle {
   return {
     db,
     mode: 'postgres',
+    jobQueueConnection: { connectionString: url },
     async migrate() {
       // Several instances may start together; the advisory lock lets one migrate while the others wait.
       const lock = await client.reserve();

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { openDatabase, type Database, type DatabaseMode } from '../db/client.ts';
+import { openDatabase, type Database, type DatabaseMode, type JobQueueConnection } from '../db/client.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
     dbMode: DatabaseMode;
+    jobQueueConnection: JobQueueConnection;
   }
 }
 
@@ -16,6 +17,7 @@ async function databasePlugin(fastify: FastifyInstance) {
   await handle.migrate();
   fastify.decorate('db', handle.db);
   fastify.decorate('dbMode', handle.mode);
+  fastify.decorate<JobQueueConnection>('jobQueueConnection', handle.jobQueueConnection);
 }
 
 export default fp(databasePlugin, { name: 'database', dependencies: ['config'] });

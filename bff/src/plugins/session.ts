@@ -39,6 +39,11 @@ declare module 'fastify' {
       switchWorkspace(request: FastifyRequest, workspaceId: string): Promise<void>;
       /** The session behind a cookie hash as it stands now, without counting this as activity. */
       resolve(idHash: string): Promise<ResolvedSession>;
+      /**
+       * The actor a background job acts as: its owner in the workspace it was started in, with their role as it is
+       * now; undefined once they are no longer a member there.
+       */
+      actorIn(userId: string, workspaceId: string): Promise<Actor | undefined>;
     };
     /** onRequest hook for routes that need a signed-in user: answers 401 before the body is even parsed. */
     requireActor(request: FastifyRequest): Promise<void>;
@@ -185,6 +190,23 @@ async function sessionPlugin(fastify: FastifyInstance) {
       await announceEnd(hashSessionId(raw), sessionEndReasons.signedOut);
     },
     resolve: (idHash: string) => resolveSession(idHash, { touch: false }),
+    async actorIn(userId: string, workspaceId: string) {
+      const [row] = await db
+        .select({
+          userId: users.id,
+          email: users.email,
+          name: users.name,
+          isPm: users.isPm,
+          workspaceId: workspaces.id,
+          workspaceName: workspaces.name,
+          role: memberships.role,
+        })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+        .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)));
+      return row satisfies Actor | undefined;
+    },
   });
 }
 

@@ -1,0 +1,74 @@
+import { and, count, desc, eq, lt, or } from 'drizzle-orm';
+import { createExportBodySchema, type ExportFile } from '#shared/contracts/jobs.ts';
+import type { Database } from '../../db/client.ts';
+import { exportFiles, snips, users } from '../../db/schema.ts';
+import { JobFailure, type JobResult, type RunningJob } from '../jobs/job-lifecycle.ts';
+import { snipsVisibleTo } from '../snips/policy.ts';
+import { snipFilterCondition } from '../snips/queries.ts';
+
+/** An export is built in memory: past this many snips, narrow it with filters. */
+export const maxSnipsPerExport = 10_000;
+const batchSize = 100;
+
+export const exportFileName = (workspaceName: string, at: Date) =>
+  `${workspaceName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workspace'}-snips-${at.toISOString().slice(0, 10)}.json`;
+
+/**
+ * Writes the snips the job's owner can see now, in its workspace, filtered as they asked, to one JSON file.
+ * Reads in keyset batches and reports progress after each; a redelivery starts over and overwrites the file.
+ */
+export async function exportSnips(db: Database, job: RunningJob, now: () => Date): Promise<JobResult> {
+  const input = createExportBodySchema.safeParse(job.input);
+  if (!input.success) throw new JobFailure('This export’s settings are no longer understood. Start a new export.');
+  const { actor } = job;
+  const selected = and(snipsVisibleTo(actor), eq(snips.workspaceId, actor.workspaceId), snipFilterCondition(input.data.filters));
+  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(snips).where(selected);
+  if (total > maxSnipsPerExport) {
+    throw new JobFailure(`This export would hold ${total} snips; at most ${maxSnipsPerExport} fit in one. Narrow it with filters.`);
+  }
+  await job.progress(0, total);
+
+  const exported: ExportFile['snips'] = [];
+  let after: { createdAt: Date; id: string } | undefined;
+  for (;;) {
+    const batch = await db
+      .select({
+        id: snips.id,
+        title: snips.title,
+        body: snips.body,
+        language: snips.language,
+        tags: snips.tags,
+        visibility: snips.visibility,
+        authorId: snips.authorId,
+        authorName: users.name,
+        createdAt: snips.createdAt,
+        updatedAt: snips.updatedAt,
+      })
+      .from(snips)
+      .innerJoin(users, eq(users.id, snips.authorId))
+      .where(and(selected, after && or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id)))))
+      .orderBy(desc(snips.createdAt), desc(snips.id))
+      .limit(batchSize);
+    for (const { authorId, authorName, createdAt, updatedAt, ...snip } of batch) {
+      exported.push({ ...snip, author: { id: authorId, name: authorName }, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() });
+    }
+    const last = batch.at(-1);
+    // Snips added while exporting may push the count past the first total.
+    await job.progress(exported.length, Math.max(total, exported.length));
+    if (!last || batch.length < batchSize) break;
+    after = last;
+  }
+
+  const exportedAt = now();
+  const file: ExportFile = {
+    format: 'snipdesk-export',
+    version: 1,
+    exportedAt: exportedAt.toISOString(),
+    workspace: { id: actor.workspaceId, name: actor.workspaceName },
+    snips: exported,
+  };
+  const row = { jobId: job.id, fileName: exportFileName(actor.workspaceName, exportedAt), body: JSON.stringify(file, null, 2) };
+  return async (tx) => {
+    await tx.insert(exportFiles).values(row).onConflictDoUpdate({ target: exportFiles.jobId, set: { fileName: row.fileName, body: row.body } });
+  };
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { and, eq } from 'drizzle-orm';
+import { createExportBodySchema, jobParamsSchema, jobSchema } from '#shared/contracts/jobs.ts';
+import { exportFiles, jobs } from '../../db/schema.ts';
+import { notFound } from '../../plugins/errors.ts';
+import { actorOf } from '../../plugins/session.ts';
+import { runJob } from '../jobs/job-lifecycle.ts';
+import { jobsVisibleTo } from '../jobs/policy.ts';
+import { createJob, toJob } from '../jobs/queries.ts';
+import { exportSnips } from './export-job.ts';
+
+/** Exports of the current workspace's snips, as background jobs: start one (202), then download its file. */
+const exportRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  const { db, clock } = fastify;
+  fastify.addHook('onRequest', fastify.requireActor);
+
+  fastify.jobs.work('export', (jobId, attempt) => runJob(fastify, jobId, attempt, (job) => exportSnips(db, job, () => clock.now())));
+
+  fastify.post('/exports', { schema: { body: createExportBodySchema, response: { 202: jobSchema } } }, async (request, reply) => {
+    const actor = actorOf(request);
+    const job = await fastify.idempotently(request, reply, async (tx) => ({
+      statusCode: 202,
+      body: toJob(await createJob(tx, actor, 'export', request.body, clock.now())),
+    }));
+    await fastify.jobs.enqueue('export', job.id);
+    return job;
+  });
+
+  // The file is the job's: whoever may see the job may download what it produced, and nobody else.
+  fastify.get('/exports/:id/file', { schema: { params: jobParamsSchema } }, async (request, reply) => {
+    const [file] = await db
+      .select({ fileName: exportFiles.fileName, body: exportFiles.body })
+      .from(exportFiles)
+      .innerJoin(jobs, eq(jobs.id, exportFiles.jobId))
+      .where(and(jobsVisibleTo(actorOf(request)), eq(jobs.id, request.params.id), eq(jobs.status, 'succeeded')));
+    if (!file) throw notFound('The export');
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file.fileName}"`)
+      .header('cache-control', 'private, no-store')
+      .send(file.body);
+  });
+};
+
+export default exportRoutes;
