@@ -71,6 +71,20 @@ export function createRouter(queryClient: QueryClient) {
                   },
                 },
                 {
+                  path: 'jobs',
+                  lazy: async () => {
+                    const page = await import('./features/jobs/jobs-page.tsx');
+                    return { loader: page.jobsLoader(queryClient), Component: page.JobsPage };
+                  },
+                },
+                {
+                  path: 'jobs/:id',
+                  lazy: async () => {
+                    const page = await import('./features/jobs/job-page.tsx');
+                    return { loader: page.jobLoader(queryClient), Component: page.JobPage };
+                  },
+                },
+                {
                   path: 'members',
                   lazy: async () => {
                     const page = await import('./features/workspaces/members-page.tsx');

@@ -56,6 +56,10 @@ export function WorkspaceLayout() {
               <NavLink to="/members" end className="app-nav__link">
                 Members
               </NavLink>
+              {/* Not `end`: a job's page (/jobs/:id) belongs to the exports too. */}
+              <NavLink to="/jobs" className="app-nav__link">
+                Exports
+              </NavLink>
             </nav>
           </div>
           {user && (

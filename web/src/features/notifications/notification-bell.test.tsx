@@ -26,6 +26,16 @@ function notification(id: string, title: string, readAt: string | null = null): 
 }
 const first = notification('0b6a2c1e-dddd-4a1a-8a1a-000000000001', 'Debounce a function');
 const second = notification('0b6a2c1e-dddd-4a1a-8a1a-000000000002', 'Throttle a function');
+const jobId = '0b6a2c1e-9999-4a1a-8a1a-0000000000b1';
+const exportReady: Notification = {
+  id: '0b6a2c1e-dddd-4a1a-8a1a-000000000003',
+  kind: 'job_finished',
+  actorName: null,
+  snip: null,
+  job: { id: jobId, kind: 'export', status: 'succeeded' },
+  createdAt: new Date().toISOString(),
+  readAt: null,
+};
 
 /** What GET /api/notifications answers, and every request the bell made. */
 let stored: NotificationList;
@@ -134,5 +144,23 @@ describe('NotificationBell', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     await vi.waitFor(() => expect(requests).toContain(`POST /api/notifications/${first.id}/read`));
     await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications' })).toBe(bell()));
+  });
+
+  it('tells of a finished export as it arrives, and leads to the job’s page rather than a snip', async () => {
+    const { peer, router } = await renderBell();
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBe(bell()));
+    peer.send({ v: 1, type: 'snapshot', stream, seq: 1, state: { kind: 'user', unread: 1 } });
+    const user = userEvent.setup();
+    await user.click(bell());
+
+    // The export finishes while the panel is open: the stream moves the count, the list is read again.
+    stored = { items: [exportReady, first], unread: 2 };
+    peer.send({ v: 1, type: 'update', stream, seq: 2, state: { kind: 'user', unread: 2 } });
+    const link = await screen.findByRole('link', { name: /^Unread: Your export is ready/ });
+    expect(link.getAttribute('href')).toBe(`/jobs/${jobId}`);
+
+    await user.click(link);
+    expect(router.state.location.pathname).toBe(`/jobs/${jobId}`);
+    await vi.waitFor(() => expect(requests).toContain(`POST /api/notifications/${exportReady.id}/read`));
   });
 });

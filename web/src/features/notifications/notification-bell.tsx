@@ -112,7 +112,7 @@ function NotificationPanel({ headingId, onNavigate }: { headingId: string; onNav
       )}
       {list &&
         (list.items.length === 0 ? (
-          <p className="notification-panel__empty">Nothing yet. Comments on your snips show up here.</p>
+          <p className="notification-panel__empty">Nothing yet. Comments on your snips, and your finished exports, show up here.</p>
         ) : (
           <ul className="notification-list">
             {list.items.map((notification) => (
@@ -132,6 +132,7 @@ function NotificationPanel({ headingId, onNavigate }: { headingId: string; onNav
 }
 
 function NotificationItem({ notification, onOpen, onNavigate }: { notification: Notification; onOpen: () => void; onNavigate: () => void }) {
+  // A snip's page, or the page of the reader's finished job (where its file is, or why it failed).
   const { text, to } = describeNotification(notification);
   const unread = !notification.readAt;
   const content = (
@@ -157,7 +158,7 @@ function NotificationItem({ notification, onOpen, onNavigate }: { notification: 
           {content}
         </Link>
       ) : (
-        // Nowhere to go (the snip is out of reach): opening it only marks it read.
+        // Nowhere to go (the snip is out of reach, or no job is named): opening it only marks it read.
         <button type="button" className="notification__target" onClick={onOpen}>
           {content}
         </button>

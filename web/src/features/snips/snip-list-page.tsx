@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { useId } from 'react';
 import { Link, useSearchParams, type LoaderFunctionArgs } from 'react-router';
 import type { SessionUser } from '#shared/contracts/session.ts';
 import { describeError } from '../../api/api-error.ts';
@@ -6,6 +7,7 @@ import { Banner } from '../../ui/banner.tsx';
 import { Button, ButtonLink } from '../../ui/button.tsx';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
+import { useStartExport } from '../jobs/start-export.ts';
 import { memberListQueryOptions, useMembers } from '../workspaces/list-members.ts';
 import { snipListQueryOptions, useSnipList } from './list-snips.ts';
 import { useWorkspaceSnipsStream } from './workspace-stream.ts';
@@ -44,18 +46,34 @@ function SnipList({ user }: { user: SessionUser }) {
   const members = useMembers(user.workspace.id);
   const snips = data.pages.flatMap((page) => page.items);
   const filtered = hasSnipFilters(filters);
+  const startExport = useStartExport();
+  const exportHintId = useId();
 
   return (
     <section className="page">
       <title>{filters.q ? `“${filters.q}” · Snips · Snipdesk` : 'Snips · Snipdesk'}</title>
       <header className="page__header">
         <h1>Snips</h1>
-        {canCreateSnips(user) && (
-          <ButtonLink to="/snips/new" variant="primary">
-            New snip
-          </ButtonLink>
-        )}
+        <div className="page__actions">
+          {/* What the list shows is what the file holds: the filters in the address, without paging. */}
+          <Button onClick={() => startExport.mutate({ filters })} pending={startExport.isPending} aria-describedby={exportHintId}>
+            Export
+          </Button>
+          <span id={exportHintId} className="visually-hidden">
+            {filtered ? 'Exports the snips these filters select to a file.' : 'Exports every snip listed here to a file.'}
+          </span>
+          {canCreateSnips(user) && (
+            <ButtonLink to="/snips/new" variant="primary">
+              New snip
+            </ButtonLink>
+          )}
+        </div>
       </header>
+      {startExport.error && (
+        <Banner tone="error" title="Could not start the export.">
+          {describeError(startExport.error)}
+        </Banner>
+      )}
 
       <SnipFilterBar
         filters={filters}

@@ -4,6 +4,7 @@ import { sessionStateSchema, type SessionState } from '#shared/contracts/session
 import type { SwitchWorkspaceBody } from '#shared/contracts/workspaces.ts';
 import { apiRequest } from '../../api/api-client.ts';
 import { sessionQueryOptions } from '../auth/get-session.ts';
+import { jobKeys } from '../jobs/job-keys.ts';
 import { notificationKeys } from '../notifications/notification-keys.ts';
 import { snipKeys } from '../snips/snip-keys.ts';
 import { membershipsQueryOptions } from './list-memberships.ts';
@@ -30,6 +31,8 @@ export function useSwitchWorkspace() {
       queryClient.removeQueries({ queryKey: snipKeys.lists() });
       await navigate('/snips');
       queryClient.removeQueries({ queryKey: snipKeys.details() });
+      // Jobs are seen from the workspace they ran in: the old workspace's are not found from the new one.
+      queryClient.removeQueries({ queryKey: jobKeys.all });
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.members() });
       // A notification names its snip only while it is visible in the current workspace.
       void queryClient.invalidateQueries({ queryKey: notificationKeys.all });
