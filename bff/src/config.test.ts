@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       sessionIdleSeconds: 1800,
       sessionAbsoluteSeconds: 43200,
+      jobWorkers: 2,
     });
   });
 
@@ -23,6 +24,8 @@ describe('loadConfig', () => {
     [{ SESSION_IDLE_SECONDS: '-5' }, 'SESSION_IDLE_SECONDS'],
     [{ SESSION_ABSOLUTE_SECONDS: '60', SESSION_IDLE_SECONDS: '600' }, 'SESSION_ABSOLUTE_SECONDS'],
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
+    [{ JOB_WORKERS: 'many' }, 'JOB_WORKERS'],
+    [{ JOB_WORKERS: '-1' }, 'JOB_WORKERS'],
   ])('stops on %o, naming %s', (environment, variable) => {
     expect(() => loadConfig(environment)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
   });
