@@ -77,6 +77,28 @@ describe('notifications', () => {
     expect((await pm.request({ url: '/api/notifications' })).json().unread).toBe(0);
   });
 
+  it('reach the members a private snip is shared with, while it is shared with them', async () => {
+    const pm = await t.signIn('pm@example.com');
+    const pmId = (await pm.request({ url: '/api/session' })).json().user.id;
+    await pm.request({ method: 'POST', url: '/api/notifications/read-all' });
+    await member.request({ method: 'POST', url: '/api/notifications/read-all' });
+    const snip = await newSnip(member, { title: 'Between us', visibility: 'private' });
+    expect((await member.request({ method: 'POST', url: `/api/snips/${snip.id}/shares`, payload: { userId: pmId } })).statusCode).toBe(201);
+    await pm.request({ method: 'POST', url: '/api/notifications/read-all' });
+
+    await comment(pm, snip.id, 'Read it, thanks');
+    expect((await member.request({ url: '/api/notifications' })).json().items[0]).toMatchObject({ kind: 'comment', actorName: 'Pat Product', snip: { id: snip.id } });
+    await comment(member, snip.id, 'Glad it helps');
+    const pmList = (await pm.request({ url: '/api/notifications' })).json();
+    expect(pmList.unread).toBe(1);
+    expect(pmList.items[0]).toMatchObject({ kind: 'comment', actorName: 'Max Member', snip: { id: snip.id } });
+
+    // Once the share is taken back, the earlier commenter may no longer read the snip, so hears nothing more of it.
+    expect((await member.request({ method: 'DELETE', url: `/api/snips/${snip.id}/shares/${pmId}` })).statusCode).toBe(204);
+    await comment(member, snip.id, 'Just notes to myself now');
+    expect((await pm.request({ url: '/api/notifications' })).json().unread).toBe(1);
+  });
+
   it('are marked read one by one or all at once, by their recipient only', async () => {
     const snip = await newSnip(owner);
     await comment(member, snip.id, 'ping');

@@ -20,9 +20,17 @@ export const canComment = (actor: Actor) => actor.role !== 'viewer';
 
 /**
  * Which of these people may read the snip now, so only they are told of a comment: current members of its
- * workspace, and for a private snip its author alone. The snip scope's rule, applied to people other than the actor
- * (the property test in snips/policy.property.test.ts holds the scope to the same rule).
+ * workspace, and for a private snip its author and the members it is shared with. The snip scope's rule, applied
+ * to people other than the actor (the property test in snips/policy.property.test.ts holds the scope to the same
+ * rule).
  */
-export function readersAmong(candidates: Iterable<string>, snip: { authorId: string; visibility: SnipVisibility }, memberIds: Set<string>): string[] {
-  return [...candidates].filter((userId) => memberIds.has(userId) && (snip.visibility !== 'private' || userId === snip.authorId));
+export function readersAmong(
+  candidates: Iterable<string>,
+  snip: { authorId: string; visibility: SnipVisibility },
+  memberIds: Set<string>,
+  sharedWith: Set<string>,
+): string[] {
+  return [...candidates].filter(
+    (userId) => memberIds.has(userId) && (snip.visibility !== 'private' || userId === snip.authorId || sharedWith.has(userId)),
+  );
 }

@@ -7,9 +7,9 @@ import { actorOf } from '../../plugins/session.ts';
 import { notify } from '../notifications/queries.ts';
 import { listMembers } from '../workspaces/queries.ts';
 import { bumpSnipActivity, findSnip, snipStreamSnapshot } from '../snips/queries.ts';
+import { shareRecipients } from '../snips/share-queries.ts';
 import { canComment, readersAmong } from './policy.ts';
 import { insertComment, listComments, otherCommenters } from './queries.ts';
-
 
 const commentRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
@@ -37,7 +37,8 @@ const commentRoutes: FastifyPluginAsyncZod = async (fastify) => {
         const candidates = new Set([...(await otherCommenters(tx, actor, snip.id)), snip.author.id]);
         candidates.delete(actor.userId);
         const members = new Set((await listMembers(tx, actor)).map((member) => member.userId));
-        const recipients = readersAmong(candidates, { authorId: snip.author.id, visibility: snip.visibility }, members);
+        const sharedWith = new Set(await shareRecipients(tx, actor, snip.id));
+        const recipients = readersAmong(candidates, { authorId: snip.author.id, visibility: snip.visibility }, members, sharedWith);
         const notified = await notify(tx, recipients, { kind: 'comment', workspaceId: snip.workspaceId, actorId: actor.userId, snipId: snip.id, createdAt: now });
         return { comment, notified };
       });

@@ -3,14 +3,15 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { snipVisibilities, type SnipVisibility } from '#shared/contracts/snips.ts';
 import { workspaceRoles, type WorkspaceRole } from '#shared/contracts/session.ts';
-import { memberships, snips, users, workspaces } from '../../db/schema.ts';
+import { memberships, snips, snipShares, users, workspaces } from '../../db/schema.ts';
 import type { Actor } from '../../plugins/session.ts';
 import { startTestApp, type TestApp } from '../../test-app.ts';
+import { readersAmong } from '../comments/policy.ts';
 import { canChangeMembership, membershipsVisibleTo, workspacesVisibleTo } from '../workspaces/policy.ts';
-import { canDeleteSnip, canEditSnip, snipsVisibleTo } from './policy.ts';
+import { canDeleteSnip, canEditSnip, canShareSnip, isVisibleTo, snipSharesVisibleTo, snipsVisibleTo } from './policy.ts';
 
-// Random worlds of workspaces, users, memberships and snips: for every actor, the SQL scopes must return exactly
-// what a plain TypeScript oracle over the same data allows, and the write rules must agree with the oracle.
+// Random worlds of workspaces, users, memberships, snips and shares: for every actor, the SQL scopes must return
+// exactly what a plain TypeScript oracle over the same data allows, and the write rules must agree with the oracle.
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,6 +26,8 @@ type World = {
   userCount: number;
   roles: (WorkspaceRole | null)[][]; // [user][workspace]
   snips: { author: number; workspace: number; visibility: SnipVisibility }[];
+  /** Snips shared with users: with members of the snip's workspace or not (people leave), of any visibility. */
+  shares: { snip: number; user: number }[];
 };
 
 const worldArbitrary: fc.Arbitrary<World> = fc
@@ -47,6 +50,15 @@ const worldArbitrary: fc.Arbitrary<World> = fc
         { maxLength: 15 },
       ),
     }),
+  )
+  .chain((world) =>
+    (world.snips.length === 0
+      ? fc.constant<World['shares']>([])
+      : fc.uniqueArray(fc.record({ snip: fc.integer({ min: 0, max: world.snips.length - 1 }), user: fc.integer({ min: 0, max: world.userCount - 1 }) }), {
+          selector: (share) => `${share.snip}/${share.user}`,
+          maxLength: 12,
+        })
+    ).map((shares) => ({ ...world, shares })),
   );
 
 async function store(world: World) {
@@ -70,6 +82,9 @@ async function store(world: World) {
       })),
     );
   }
+  if (world.shares.length) {
+    await db.insert(snipShares).values(world.shares.map((share) => ({ snipId: uuid(3, share.snip), userId: uuid(2, share.user), sharedBy: uuid(2, world.snips[share.snip]!.author) })));
+  }
 }
 
 const actorsOf = (world: World): Actor[] =>
@@ -79,18 +94,27 @@ const actorsOf = (world: World): Actor[] =>
     ),
   );
 
-// The oracle: the rules of README "How it behaves", written as plainly as possible.
+// The oracle: the rules of README "How it behaves" and docs/decisions/0005-sharing-snips.md, written as plainly as
+// possible.
 const oracle = {
+  sharedWith: (world: World, actor: Actor, s: number) => world.shares.some((share) => share.snip === s && uuid(2, share.user) === actor.userId),
   sees: (world: World, actor: Actor | null, s: number) => {
     const snip = world.snips[s]!;
     if (snip.visibility === 'public') return true;
     if (!actor || uuid(1, snip.workspace) !== actor.workspaceId) return false;
-    return snip.visibility === 'workspace' || uuid(2, snip.author) === actor.userId;
+    return snip.visibility === 'workspace' || uuid(2, snip.author) === actor.userId || oracle.sharedWith(world, actor, s);
   },
+  // A share adds readers, never writers: these two ask nothing about shares.
   edits: (world: World, actor: Actor, s: number) => {
     const snip = world.snips[s]!;
-    if (!oracle.sees(world, actor, s) || uuid(1, snip.workspace) !== actor.workspaceId) return false;
+    if (uuid(1, snip.workspace) !== actor.workspaceId) return false;
+    if (snip.visibility === 'private' && uuid(2, snip.author) !== actor.userId) return false;
     return actor.role === 'owner' || actor.role === 'admin' || (actor.role === 'member' && uuid(2, snip.author) === actor.userId);
+  },
+  shares: (world: World, actor: Actor, s: number) => {
+    const snip = world.snips[s]!;
+    if (actor.role === 'viewer' || uuid(1, snip.workspace) !== actor.workspaceId) return false;
+    return snip.visibility !== 'private' || uuid(2, snip.author) === actor.userId;
   },
 };
 
@@ -108,12 +132,39 @@ it('the snip scope and write rules agree with the oracle for every actor in rand
         if (!actor) continue;
         world.snips.forEach((snip, s) => {
           const facts = { workspaceId: uuid(1, snip.workspace), authorId: uuid(2, snip.author), visibility: snip.visibility };
+          expect(isVisibleTo(actor, { ...facts, sharedWithActor: oracle.sharedWith(world, actor, s) })).toBe(oracle.sees(world, actor, s));
           expect(canEditSnip(actor, facts)).toBe(oracle.edits(world, actor, s));
           expect(canDeleteSnip(actor, facts)).toBe(oracle.edits(world, actor, s));
+          expect(canShareSnip(actor, facts)).toBe(oracle.shares(world, actor, s));
         });
+
+        // Who else a snip is shared with: visible for exactly the snips the actor sees in their current workspace.
+        const shares = await db.select({ snipId: snipShares.snipId, userId: snipShares.userId }).from(snipShares).where(snipSharesVisibleTo(actor));
+        const expectedShares = world.shares
+          .filter((share) => uuid(1, world.snips[share.snip]!.workspace) === actor.workspaceId && oracle.sees(world, actor, share.snip))
+          .map((share) => `${uuid(3, share.snip)}/${uuid(2, share.user)}`);
+        expect(sorted(shares.map((share) => `${share.snipId}/${share.userId}`))).toEqual(sorted(expectedShares));
       }
     }),
     { numRuns: 40 },
+  );
+});
+
+it('the readers told of a comment are exactly the members who would see the snip in its workspace', async () => {
+  await fc.assert(
+    fc.property(worldArbitrary, (world) => {
+      const actors = actorsOf(world);
+      world.snips.forEach((snip, s) => {
+        const workspaceId = uuid(1, snip.workspace);
+        const everyone = world.roles.map((_, u) => uuid(2, u));
+        const members = new Set(actors.filter((actor) => actor.workspaceId === workspaceId).map((actor) => actor.userId));
+        const sharedWith = new Set(world.shares.filter((share) => share.snip === s).map((share) => uuid(2, share.user)));
+        const expected = actors.filter((actor) => actor.workspaceId === workspaceId && oracle.sees(world, actor, s)).map((actor) => actor.userId);
+        const readers = readersAmong(everyone, { authorId: uuid(2, snip.author), visibility: snip.visibility }, members, sharedWith);
+        expect(sorted(readers)).toEqual(sorted(expected));
+      });
+    }),
+    { numRuns: 200 },
   );
 });
 

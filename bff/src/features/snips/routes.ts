@@ -11,6 +11,8 @@ import type { Database } from '../../db/client.ts';
 import { bumpWorkspaceActivity, workspaceStreamSnapshot } from '../workspaces/queries.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
 import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, snipStreamSnapshot, updateSnip } from './queries.ts';
+import { dropSharesByOthers } from './share-queries.ts';
+import shareRoutes from './share-routes.ts';
 
 const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: snip.author.id, visibility: snip.visibility });
 
@@ -25,6 +27,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   };
 
   fastify.realtime.defineStream('snip', (actor, id) => snipStreamSnapshot(db, actor, id), { presence: true });
+  await fastify.register(shareRoutes);
 
   const findVisibleSnip = async (actor: Actor, id: string, database: Database = db) => {
     const snip = await findSnip(database, actor, id);
@@ -66,11 +69,14 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     { schema: { params: snipIdParamsSchema, body: updateSnipBodySchema, response: { 200: snipSchema } } },
     async (request, reply) => {
       const actor = actorOf(request);
-      const snip = await fastify.idempotently(request, reply, async (tx) => {
+      // One transaction, so a 409 also undoes the shares dropped on the way to private.
+      const snip = await fastify.idempotently(request, reply, (database) => database.transaction(async (tx) => {
         const snip = await findVisibleSnip(actor, request.params.id, tx);
         if (!canEditSnip(actor, snipFacts(snip))) {
           throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
         }
+        // Before the change: once private, the snip (and so its shares) may be out of the editor's sight.
+        if (request.body.visibility === 'private') await dropSharesByOthers(tx, actor, snip.id, snip.author.id);
         if (!(await updateSnip(tx, actor, snip.id, request.body, clock.now()))) {
           throw new AppError(409, 'version_conflict', 'Someone saved this snip after you opened it. Reload to see their changes.', {
             details: { currentVersion: snip.version },
@@ -78,7 +84,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
         }
         await bumpWorkspaceActivity(tx, actor);
         return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
-      });
+      }));
       await announceWorkspaceChange(actor);
       const live = await snipStreamSnapshot(db, actor, snip.id);
       // A visibility change may change who may watch: then every subscriber is authorized again.

@@ -10,6 +10,8 @@ export const snipKeys = {
   detail: (id: string) => [...snipKeys.details(), id] as const,
   /** Who is viewing a snip right now: pushed by its stream, never fetched (see snip-viewers.ts). */
   viewers: (id: string) => [...snipKeys.all, 'viewers', id] as const,
+  /** Who a snip is shared with (only for those who may share it); invalidate after sharing or revoking. */
+  shares: (id: string) => [...snipKeys.all, 'shares', id] as const,
   /** What a public link shows; invalidate after a write that may revoke or change it. */
   publicSnips: () => [...snipKeys.all, 'public'] as const,
   publicSnip: (slug: string) => [...snipKeys.publicSnips(), slug] as const,

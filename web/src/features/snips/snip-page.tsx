@@ -12,7 +12,8 @@ import { snipQueryOptions, useSnip, useSnipGone } from './get-snip.ts';
 import { PublicLink } from './public-link.tsx';
 import { snipIdFrom } from './snip-id.ts';
 import { SnipMeta, SnipTags } from './snip-meta.tsx';
-import { canChangeSnip } from './snip-permissions.ts';
+import { canChangeSnip, canShareSnip } from './snip-permissions.ts';
+import { SnipSharePanel } from './snip-share-panel.tsx';
 import { useSnipStream } from './snip-stream.ts';
 import { SnipViewerList } from './snip-viewer-list.tsx';
 import { useSnipViewers } from './snip-viewers.ts';
@@ -80,6 +81,7 @@ export function SnipPage() {
       <pre className="snip-body">
         <code className={`language-${snip.language}`}>{snip.body}</code>
       </pre>
+      {!gone && user && canShareSnip(user, snip) && <SnipSharePanel key={`sharing-${snip.id}`} snip={snip} user={user} />}
       <CommentsSection key={snip.id} snipId={snip.id} user={user} gone={gone} />
     </article>
   );

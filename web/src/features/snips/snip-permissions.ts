@@ -1,4 +1,5 @@
 import type { SessionUser } from '#shared/contracts/session.ts';
+import type { SnipShare } from '#shared/contracts/snip-shares.ts';
 import type { Snip } from '#shared/contracts/snips.ts';
 
 /**
@@ -21,4 +22,15 @@ export function canChangeSnip(user: SessionUser | null, snip: Pick<Snip, 'worksp
     case 'viewer':
       return false;
   }
+}
+
+/** Members and up share what their workspace lets them read; a private snip only its author. */
+export function canShareSnip(user: SessionUser | null, snip: Pick<Snip, 'workspaceId' | 'author' | 'visibility'>): boolean {
+  if (!user || snip.workspaceId !== user.workspace.id || user.workspace.role === 'viewer') return false;
+  return snip.visibility !== 'private' || snip.author.id === user.id;
+}
+
+/** The snip's author takes back any share of it; anyone else only the ones they made. */
+export function canRevokeShare(user: SessionUser | null, snip: Pick<Snip, 'author'>, share: Pick<SnipShare, 'sharedBy'>): boolean {
+  return user !== null && (snip.author.id === user.id || share.sharedBy?.id === user.id);
 }
