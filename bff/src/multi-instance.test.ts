@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csrfHeader } from '#shared/contracts/session.ts';
 import type { ServerMessage } from '#shared/realtime/messages.ts';
-import { startTestApp, type TestApp } from './test-app.ts';
-import { openSocket } from './test-socket.ts';
+import { loadConfig } from './config.ts';
+import { demoPassword } from './db/seed.ts';
+import { sessionCookie } from './plugins/session.ts';
+import { freshDatabase, spawnInstanceOf, startTestApp, type InstanceProcess, type TestApp } from './test-app.ts';
+import { openSocket, type TestSocket } from './test-socket.ts';
 
 // Two BFF instances of one deployment: one PostgreSQL database, one Redis. PGlite lives inside one process and the
 // in-process channel layer reaches only its own process, so this proof needs both URLs; CI's second run sets them.
@@ -69,6 +75,80 @@ describe.skipIf(!scaled)('two instances behind one Redis', () => {
     onSecond.ws.close();
   });
 
+  it('forgets the viewers of an instance that crashed once it has been quiet too long, and not while it lives', { timeout: 30_000 }, async () => {
+    // Every instance involved sweeps (and so heartbeats) every second: a quiet one is forgotten after three.
+    const quick = { REALTIME_SWEEP_SECONDS: '1' };
+    const observer = await startTestApp({ instanceOf: first, environment: quick });
+    let crashing: InstanceProcess | undefined;
+    let watcher: TestSocket | undefined;
+    let doomed: TestSocket | undefined;
+    // Listens to the presence reports themselves, to tell how long the crashing instance has kept reporting.
+    const reports = new Redis(observer.config.redisUrl!, { maxRetriesPerRequest: 2 });
+    try {
+      crashing = await spawnInstanceOf(first, quick);
+      const snip = (await (await first.signIn('member@example.com')).request({ method: 'POST', url: '/api/snips', payload: { title: 'Crash-watched', body: 'x', language: 'go' } })).json();
+      const stream = `snip:${snip.id}`;
+      const names = (list: string[]) => (message: ServerMessage) =>
+        message.stream === stream && message.type === 'presence' && message.viewers.map((v) => v.name).join() === list.join();
+
+      // Both sessions start in the spawned process, on the real clock: a sign-in there prunes the sessions that ended
+      // before its now, which includes every one started under the in-process apps' test clock (January 2026).
+      const viewerCookie = await signInOverHttp(crashing.origin, 'viewer@example.com');
+      const ownerCookie = await signInOverHttp(crashing.origin, 'owner@example.com');
+      const observerOrigin = await observer.listen();
+      watcher = await openSocket(observerOrigin, null, { origin: observerOrigin, cookie: viewerCookie });
+      watcher.send({ v: 1, type: 'subscribe', stream });
+      await watcher.next(names(['Vera Viewer']));
+      doomed = await openSocket(crashing.origin, null, { origin: crashing.origin, cookie: ownerCookie });
+      doomed.send({ v: 1, type: 'subscribe', stream });
+      await watcher.next(names(['Olivia Owner', 'Vera Viewer']));
+
+      // While it lives, its reports keep its viewer: four of them span three seconds or more, a whole staleness window.
+      let heard = 0;
+      const fourReports = new Promise<void>((resolve) => {
+        reports.on('message', (_channel: string, payload: string) => {
+          const report = JSON.parse(payload) as { viewers: { name: string }[] };
+          if (report.viewers.some((viewer) => viewer.name === 'Olivia Owner') && ++heard === 4) resolve();
+        });
+      });
+      await reports.subscribe(`${observer.config.redisPrefix}control:presence:${stream}`);
+      await fourReports;
+      expect(watcher.messages.filter((message) => message.type === 'presence').at(-1)).toSatisfy(names(['Olivia Owner', 'Vera Viewer']));
+
+      watcher.messages.length = 0;
+      await crashing.crash();
+      // No goodbye was said: the observer drops the crashed instance's viewer when its last report goes stale.
+      await watcher.next(names(['Vera Viewer']));
+      expect((await doomed.closed).code).toBe(1006);
+    } finally {
+      watcher?.ws.close();
+      doomed?.ws.terminate();
+      await crashing?.crash();
+      reports.disconnect();
+      await observer.close();
+    }
+  });
+
+  it('runs jobs in a worker process of its own, whose progress reaches a socket on an instance', { timeout: 30_000 }, async () => {
+    // The in-process apps start no workers: only the spawned `npm run worker` process can run this job.
+    const owner = await first.signIn('owner@example.com');
+    const job = (await owner.request({ method: 'POST', url: '/api/exports', payload: { filters: { language: 'sql' } } })).json();
+    const stream = `job:${job.id}`;
+    const watcher = await openSocket(secondOrigin, owner);
+    watcher.send({ v: 1, type: 'subscribe', stream });
+    await watcher.next((message) => message.type === 'snapshot' && message.state.kind === 'job' && message.state.status === 'queued');
+    const worker = await spawnInstanceOf(first, {}, 'worker.ts');
+    try {
+      await watcher.next((message) => message.type === 'update' && message.state.kind === 'job' && message.state.status === 'running');
+      await watcher.next((message) => message.type === 'update' && message.state.kind === 'job' && message.state.status === 'succeeded');
+      const file = (await owner.request({ method: 'GET', url: `/api/exports/${job.id}/file` })).json();
+      expect(file.snips.map((snip: { title: string }) => snip.title)).toEqual(['Find slow queries']);
+    } finally {
+      watcher.ws.close();
+      await worker.crash();
+    }
+  });
+
   it('a client of an instance that goes away resubscribes on the other and gets the latest state', async () => {
     const third = await startTestApp({ instanceOf: first });
     const thirdOrigin = await third.listen();
@@ -88,3 +168,31 @@ describe.skipIf(!scaled)('two instances behind one Redis', () => {
     resumed.ws.close();
   });
 });
+
+describe.skipIf(!scaled)('instances starting together on a fresh database', () => {
+  it('take turns installing the schema and the job queue, and all start', { timeout: 60_000 }, async () => {
+    const database = await freshDatabase();
+    const deployment = { config: loadConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `snipdesk_test_${randomUUID()}:` }) };
+    const started = await Promise.allSettled([1, 2, 3].map(() => spawnInstanceOf(deployment)));
+    try {
+      expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'running'))).toEqual(['running', 'running', 'running']);
+    } finally {
+      for (const result of started) if (result.status === 'fulfilled') await result.value.crash();
+      await database.drop();
+    }
+  });
+});
+
+/** Signs in over real HTTP, as a browser does (pre-session cookie, CSRF token); resolves with the session cookie. */
+async function signInOverHttp(origin: string, email: string): Promise<string> {
+  const session = await fetch(`${origin}/api/session`);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const signIn = await fetch(`${origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [csrfHeader]: csrfToken, cookie: session.headers.getSetCookie()[0]!.split(';')[0]! },
+    body: JSON.stringify({ email, password: demoPassword }),
+  });
+  expect(signIn.status).toBe(200);
+  const cookie = signIn.headers.getSetCookie().find((value) => value.startsWith(`${sessionCookie}=`));
+  return cookie!.split(';')[0]!;
+}

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import postgres from 'postgres';
 import { csrfHeader } from '#shared/contracts/session.ts';
@@ -23,7 +25,7 @@ export function testClock(start = new Date('2026-01-05T09:00:00.000Z')) {
  * DATABASE_URL names (created here, dropped on close), so the same tests prove both modes. REDIS_URL likewise
  * switches the channel layer to Redis.
  */
-async function freshDatabase(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return { databaseUrl: undefined, drop: async () => {} };
   const name = `snipdesk_test_${randomBytes(6).toString('hex')}`;
@@ -93,6 +95,73 @@ export async function startTestApp(
     async close() {
       await app.close();
       await database.drop();
+    },
+  };
+}
+
+export type InstanceProcess = {
+  /** `http://127.0.0.1:<port>`, for real HTTP and WebSocket clients; empty for a worker, which takes no HTTP. */
+  origin: string;
+  /** SIGKILL: no shutdown hooks, no goodbye on the channels, sockets dropped by the kernel. Resolves once it is gone. */
+  crash(): Promise<void>;
+};
+
+/**
+ * Another process of that app's deployment, started as deployed: an instance (`bff/src/main.ts`) or a worker
+ * (`bff/src/worker.ts`), for what an in-process app cannot show, such as a crash or workers elsewhere. Same database,
+ * Redis prefix and session secret as the app. Needs PostgreSQL and Redis: PGlite and the in-process channel layer
+ * live inside one process.
+ */
+export async function spawnInstanceOf(
+  instanceOf: { config: Pick<Config, 'databaseUrl' | 'redisUrl' | 'redisPrefix' | 'sessionSecret'> },
+  environment: Record<string, string> = {},
+  entry: 'main.ts' | 'worker.ts' = 'main.ts',
+): Promise<InstanceProcess> {
+  const { databaseUrl, redisUrl, redisPrefix, sessionSecret } = instanceOf.config;
+  if (!databaseUrl || !redisUrl) throw new Error('another process of the deployment needs DATABASE_URL and REDIS_URL');
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', `bff/src/${entry}`], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      SESSION_SECRET: sessionSecret,
+      ...environment,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  // PORT=0 lets the OS pick the port, so parallel test files never collide; main.ts prints the one it got.
+  const started = entry === 'main.ts' ? /running at http:\/\/[^:\s]+:(\d+)/ : /workers are running/;
+  const port = await new Promise<string | undefined>((resolve, reject) => {
+    // A start that hangs must not leave the process behind: the caller has nothing to kill yet.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const running = started.exec(output);
+      if (!running) return;
+      clearTimeout(timer);
+      resolve(running[1]);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited before it was running:\n${output}`));
+    });
+  });
+  return {
+    origin: port ? `http://127.0.0.1:${port}` : '',
+    async crash() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

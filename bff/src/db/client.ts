@@ -22,12 +22,17 @@ export type DatabaseHandle = {
   jobQueueConnection: JobQueueConnection;
   /** Applies the committed SQL migrations that have not run yet. Safe to call from several processes at once. */
   migrate(): Promise<void>;
+  /**
+   * Runs schema work (migrations, the job queue's set-up) one process at a time: instances starting together on one
+   * PostgreSQL would otherwise deadlock creating the same tables.
+   */
+  withSchemaLock<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 /** Any constant works; it only has to be the same in every process that migrates this database. */
-const migrationLockKey = 0x5a1bde5c;
+const schemaLockKey = 0x5a1bde5c;
 
 /** PostgreSQL when a URL is given, else PGlite persisted in `dataDir` (`memory://` keeps it in memory). */
 export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Promise<DatabaseHandle> {
@@ -54,6 +59,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     },
     // One process owns a PGlite directory, so no lock is needed.
     migrate: () => migratePglite(db, { migrationsFolder }),
+    withSchemaLock: (work) => work(),
     close: () => client.close(),
   };
 }
@@ -61,21 +67,23 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 function openPostgres(url: string): DatabaseHandle {
   const client = postgres(url, { max: 10, onnotice: () => {} });
   const db = drizzlePostgres({ client, schema });
+  async function withSchemaLock<T>(work: () => Promise<T>): Promise<T> {
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${schemaLockKey})`;
+      return await work();
+    } finally {
+      await lock`select pg_advisory_unlock(${schemaLockKey})`;
+      lock.release();
+    }
+  }
   return {
     db,
     mode: 'postgres',
     jobQueueConnection: { connectionString: url },
-    async migrate() {
-      // Several instances may start together; the advisory lock lets one migrate while the others wait.
-      const lock = await client.reserve();
-      try {
-        await lock`select pg_advisory_lock(${migrationLockKey})`;
-        await migratePostgres(db, { migrationsFolder });
-      } finally {
-        await lock`select pg_advisory_unlock(${migrationLockKey})`;
-        lock.release();
-      }
-    },
+    // Several instances may start together; the advisory lock lets one migrate while the others wait.
+    migrate: () => withSchemaLock(() => migratePostgres(db, { migrationsFolder })),
+    withSchemaLock,
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { openDatabase, type Database, type DatabaseMode, type JobQueueConnection } from '../db/client.ts';
+import { openDatabase, type Database, type DatabaseHandle, type DatabaseMode, type JobQueueConnection } from '../db/client.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
     dbMode: DatabaseMode;
     jobQueueConnection: JobQueueConnection;
+    withSchemaLock: DatabaseHandle['withSchemaLock'];
   }
 }
 
@@ -18,6 +19,7 @@ async function databasePlugin(fastify: FastifyInstance) {
   fastify.decorate('db', handle.db);
   fastify.decorate('dbMode', handle.mode);
   fastify.decorate<JobQueueConnection>('jobQueueConnection', handle.jobQueueConnection);
+  fastify.decorate('withSchemaLock', handle.withSchemaLock);
 }
 
 export default fp(databasePlugin, { name: 'database', dependencies: ['config'] });

@@ -46,8 +46,14 @@ async function jobsPlugin(fastify: FastifyInstance) {
     supervise: config.jobWorkers > 0,
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
-  await boss.start();
-  for (const kind of jobKindSchema.options) await boss.createQueue(kind, { name: kind, ...retryPolicy });
+  // pg-boss installs its schema and queues on first start; instances starting together take turns.
+  await fastify.withSchemaLock(async () => {
+    await boss.start();
+    for (const kind of jobKindSchema.options) {
+      if (await boss.getQueue(kind)) await boss.updateQueue(kind, { name: kind, ...retryPolicy });
+      else await boss.createQueue(kind, { name: kind, ...retryPolicy });
+    }
+  });
 
   const handlers = new Map<JobKind, JobHandler>();
   const localWorkers = new Map<JobKind, string[]>();
