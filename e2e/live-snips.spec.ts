@@ -124,6 +124,10 @@ test('an ended session shows the banner by itself, with no request and no reload
   const snip = await createSnip(page, uniqueTitle('Expiry live'), 'Watched live.');
   await page.goto(`/snips/${snip.id}`);
   await expect(liveIndicator(page)).toHaveText('Live updates on');
+  // Everything the page loads by itself comes first (the share panel reads the members, its select draws a chevron):
+  // from here on, any request would be the page reacting to the expiry.
+  await expect(page.getByLabel('Share with')).toBeVisible();
+  await page.waitForLoadState('networkidle');
   const stillTheSameDocument = await markDocument(page);
   const urlBefore = page.url();
   const pageRequests: string[] = [];
