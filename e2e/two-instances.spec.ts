@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { Redis } from 'ioredis';
@@ -10,7 +11,9 @@ import { createSnip, type DemoUser, expect, markDocument, type SavedSnip, signIn
 
 // One deployment of two BFF instances (one PostgreSQL database, one Redis) behind a load balancer, seen from real
 // browsers: a change made through one instance reaches a page connected to the other, and when an instance crashes
-// its pages reconnect to the other by themselves and catch up on what changed while they had no socket.
+// its pages reconnect to the other by themselves and catch up on what changed while they had no socket. Its
+// instances run no jobs, so a job waits in the queue for as long as a test likes (to cancel it for real) until the
+// test starts a worker process.
 // The suite's own server runs on an embedded database in one process; this spec starts a deployment of its own.
 
 const serverUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -58,6 +61,8 @@ interface Deployment {
   a: Instance;
   b: Instance;
   proxy: FailoverProxy;
+  /** What every process of this deployment is started with. */
+  environment: Record<string, string>;
 }
 
 /** Runs a script of the BFF like `npm start` does (`node --import tsx`), with only the environment given. */
@@ -153,13 +158,15 @@ test.beforeEach(async () => {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     SEED_DEMO: 'never',
     WEB_DIST: webDist,
+    // The instances run no jobs: a job waits until a test starts a worker process (`npm run worker`) of its own.
+    JOB_WORKERS: '0',
   };
   // One after the other: the first start on a fresh database creates pg-boss's queues, and two starts racing to do
   // that can deadlock; that race is not what this spec is about.
   const a = await startInstance(shared);
   const b = await startInstance(shared);
   const proxy = await startFailoverProxy({ primary: Number(new URL(a.origin).port), secondary: Number(new URL(b.origin).port) });
-  deployment = { a, b, proxy };
+  deployment = { a, b, proxy, environment: shared };
 });
 
 test.afterEach(async () => {
@@ -268,6 +275,43 @@ test('a crashed instance’s browser reconnects to the other by itself and shows
     expect(await stillTheSameDocument()).toBe(true);
   } finally {
     await owner.context().close();
+    await member.context().close();
+  }
+});
+
+test('a job waits for a worker: cancelled and tried again in the browser, it finishes live once a worker process starts', async ({ browser }) => {
+  const { proxy, environment } = deployment!;
+  const member = await signedInAt(browser, proxy.origin, 'member');
+  const status = member.getByRole('status').filter({ hasText: 'Status:' });
+  try {
+    await member.goto('/snips?language=markdown');
+    await member.getByRole('button', { name: 'Export' }).click();
+    await expect(member).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+    const firstJob = member.url();
+    await expect(status).toHaveText('Status: Waiting to start');
+    const stillTheSameDocument = await markDocument(member);
+
+    await member.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await member.getByRole('alertdialog', { name: 'Cancel this export?' }).getByRole('button', { name: 'Cancel export' }).click();
+    await expect(status).toHaveText('Status: Cancelled');
+    await member.getByRole('button', { name: 'Try again' }).click();
+    await expect(member).not.toHaveURL(firstJob);
+    await expect(status).toHaveText('Status: Waiting to start');
+
+    // A worker in a process of its own takes the job; its progress reaches the page through Redis and instance A.
+    const worker = run('bff/src/worker.ts', { ...environment, JOB_WORKERS: '1' });
+    started.add(worker.child);
+    await expect(status).toHaveText('Status: Ready');
+    const download = member.waitForEvent('download');
+    await member.getByRole('link', { name: 'Download' }).click();
+    const file = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { snips: { language: string }[] };
+    expect(file.snips.length).toBeGreaterThan(0);
+    expect(new Set(file.snips.map((snip) => snip.language))).toEqual(new Set(['markdown']));
+    expect(await stillTheSameDocument()).toBe(true);
+    // The first job stayed cancelled: nothing ran it after the fact.
+    await member.goto(firstJob);
+    await expect(status).toHaveText('Status: Cancelled');
+  } finally {
     await member.context().close();
   }
 });
