@@ -71,6 +71,9 @@ export function actorOf(request: FastifyRequest): Actor {
   throw new AppError(401, 'unauthenticated', 'Sign in to continue.');
 }
 
+/** Who the actor is, whichever way the workspace part is found. */
+const actorUserColumns = { userId: users.id, email: users.email, name: users.name, isPm: users.isPm };
+
 const hashSessionId = (raw: string) => createHash('sha256').update(raw).digest('base64url');
 
 async function sessionPlugin(fastify: FastifyInstance) {
@@ -97,10 +100,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
       .select({
         lastSeenAt: sessions.lastSeenAt,
         expiresAt: sessions.expiresAt,
-        userId: users.id,
-        email: users.email,
-        name: users.name,
-        isPm: users.isPm,
+        ...actorUserColumns,
         workspaceId: sessions.workspaceId,
         workspaceName: workspaces.name,
         // Read every time, so a role change or removal takes effect on the member's next request.
@@ -126,7 +126,8 @@ async function sessionPlugin(fastify: FastifyInstance) {
         .set({ workspaceId: workspace.workspaceId, ...(touch ? { lastSeenAt: now } : {}) })
         .where(eq(sessions.idHash, idHash));
     }
-    return { status: 'active', actor: { userId: row.userId, email: row.email, name: row.name, isPm: row.isPm, ...workspace } };
+    const { userId, email, name, isPm } = row;
+    return { status: 'active', actor: { userId, email, name, isPm, ...workspace } };
   }
 
   fastify.addHook('onRequest', async (request, reply) => {
@@ -192,15 +193,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
     resolve: (idHash: string) => resolveSession(idHash, { touch: false }),
     async actorIn(userId: string, workspaceId: string) {
       const [row] = await db
-        .select({
-          userId: users.id,
-          email: users.email,
-          name: users.name,
-          isPm: users.isPm,
-          workspaceId: workspaces.id,
-          workspaceName: workspaces.name,
-          role: memberships.role,
-        })
+        .select({ ...actorUserColumns, workspaceId: workspaces.id, workspaceName: workspaces.name, role: memberships.role })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
