@@ -46,12 +46,13 @@ const flood = { burst: 40, refillPerSecond: 10 };
 
 type Subscription = {
   stop: () => Promise<void>;
-  /** Highest sequence number sent (or queued); null until the snapshot has been read. */
+  /** Highest sequence number sent (or queued); null until the snapshot has been read and sent. */
   seq: number | null;
   /** An update that arrived while the snapshot was being read. */
   held: StreamPublication | undefined;
-  sentAny: boolean;
 };
+
+const hasSentState = (subscription: Subscription | undefined) => subscription !== undefined && subscription.seq !== null;
 
 type Connection = {
   socket: WebSocket;
@@ -78,7 +79,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
     // A quiet instance is forgotten after three missed heartbeats.
     staleAfterMs: config.realtimeSweepSeconds * 3000,
     onChange(stream, viewers) {
-      for (const connection of connectionsWhere((c) => c.subscriptions.get(stream as StreamName)?.sentAny === true)) {
+      for (const connection of connectionsWhere((c) => hasSentState(c.subscriptions.get(stream as StreamName)))) {
         sendPresence(connection, stream as StreamName, viewers);
       }
     },
@@ -127,9 +128,8 @@ async function realtimePlugin(fastify: FastifyInstance) {
   }
 
   function sendState(connection: Connection, stream: StreamName, subscription: Subscription, snapshot: StreamSnapshot) {
+    const type = hasSentState(subscription) ? 'update' : 'snapshot';
     subscription.seq = snapshot.seq;
-    const type = subscription.sentAny ? 'update' : 'snapshot';
-    subscription.sentAny = true;
     connection.pending.set(stream, { v: realtimeVersion, type, stream, seq: snapshot.seq, state: snapshot.state });
     flush(connection);
   }
@@ -159,7 +159,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
     connection.pending.delete(stream);
     connection.pending.delete(`${stream}#presence`);
     await subscription.stop();
-    if (subscription.sentAny && hasPresence(stream)) await presence.leave(stream, connection.actor.userId);
+    if (hasSentState(subscription) && hasPresence(stream)) await presence.leave(stream, connection.actor.userId);
     if (notify) sendControl(connection, 'ended', stream);
   }
 
@@ -182,7 +182,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
   async function subscribe(connection: Connection, stream: StreamName) {
     const existing = connection.subscriptions.get(stream);
     if (existing) await end(connection, stream, false);
-    const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined, sentAny: false };
+    const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined };
     connection.subscriptions.set(stream, subscription);
     // Listen first, then read: an update committed meanwhile is held, not lost.
     const stop = await channels.subscribe(stream, (message) => void deliver(connection, stream, message as StreamPublication));
