@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { signInOverHttp } from './test-app.ts';
 
 // These start the real entry points as a newcomer would, so they run on the embedded default only. Each one cold-starts
 // Node, tsx and PGlite with its migrations, several seconds apiece on a busy machine: hence the longer time limits.
@@ -52,14 +53,7 @@ describe('npm start', () => {
       const url = /running at (http:\/\/\S+)/.exec(server.output)![1]!;
       const health = await fetch(`${url}/api/health`);
       expect(await health.json()).toEqual({ status: 'ok', database: 'ok', mode: 'embedded' });
-      const session = await fetch(`${url}/api/session`);
-      const { csrfToken } = await session.json();
-      const signIn = await fetch(`${url}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: session.headers.getSetCookie()[0]!.split(';')[0]! },
-        body: JSON.stringify({ email: 'owner@example.com', password: 'demo-password' }),
-      });
-      expect(signIn.status).toBe(200);
+      await signInOverHttp(url, 'owner@example.com');
     } finally {
       await server.stop();
     }

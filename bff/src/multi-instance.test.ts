@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrfHeader } from '#shared/contracts/session.ts';
 import type { ServerMessage } from '#shared/realtime/messages.ts';
 import { loadConfig } from './config.ts';
-import { demoPassword } from './db/seed.ts';
-import { sessionCookie } from './plugins/session.ts';
-import { freshDatabase, spawnInstanceOf, startTestApp, type InstanceProcess, type TestApp } from './test-app.ts';
+import { freshDatabase, signInOverHttp, spawnInstanceOf, startTestApp, type InstanceProcess, type TestApp } from './test-app.ts';
 import { openSocket, type TestSocket } from './test-socket.ts';
 
 // Two BFF instances of one deployment: one PostgreSQL database, one Redis. PGlite lives inside one process and the
@@ -182,17 +179,3 @@ describe.skipIf(!scaled)('instances starting together on a fresh database', () =
     }
   });
 });
-
-/** Signs in over real HTTP, as a browser does (pre-session cookie, CSRF token); resolves with the session cookie. */
-async function signInOverHttp(origin: string, email: string): Promise<string> {
-  const session = await fetch(`${origin}/api/session`);
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  const signIn = await fetch(`${origin}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [csrfHeader]: csrfToken, cookie: session.headers.getSetCookie()[0]!.split(';')[0]! },
-    body: JSON.stringify({ email, password: demoPassword }),
-  });
-  expect(signIn.status).toBe(200);
-  const cookie = signIn.headers.getSetCookie().find((value) => value.startsWith(`${sessionCookie}=`));
-  return cookie!.split(';')[0]!;
-}

@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import postgres from 'postgres';
+import { expect } from 'vitest';
 import { csrfHeader } from '#shared/contracts/session.ts';
 import { buildApp } from './app.ts';
 import type { Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { demoPassword, seedDemo } from './db/seed.ts';
+import { sessionCookie } from './plugins/session.ts';
 
 /** A clock that only moves when a test says so. */
 export function testClock(start = new Date('2026-01-05T09:00:00.000Z')) {
@@ -205,4 +207,18 @@ export class TestClient {
     if (response.statusCode === 200) this.csrfToken = response.json().csrfToken;
     return response;
   }
+}
+
+/** Signs in over real HTTP, as a browser does (pre-session cookie, CSRF token); resolves with the session cookie. */
+export async function signInOverHttp(origin: string, email: string): Promise<string> {
+  const session = await fetch(`${origin}/api/session`);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  const signIn = await fetch(`${origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [csrfHeader]: csrfToken, cookie: session.headers.getSetCookie()[0]!.split(';')[0]! },
+    body: JSON.stringify({ email, password: demoPassword }),
+  });
+  expect(signIn.status).toBe(200);
+  const cookie = signIn.headers.getSetCookie().find((value) => value.startsWith(`${sessionCookie}=`));
+  return cookie!.split(';')[0]!;
 }
