@@ -15,7 +15,7 @@ declare module 'fastify' {
     /**
      * Runs a change so that a request retried with the same `Idempotency-Key` lands exactly once: the change and
      * its response are stored in one transaction, and a retry gets the stored response back. `work` must do all
-     * its reads and writes through the database it is given. Without the header, `work` simply runs.
+     * its reads and writes through the database it is given. Without the header, `work` runs in a transaction of its own.
      */
     idempotently<T>(request: FastifyRequest, reply: FastifyReply, work: (db: Database) => Promise<IdempotentResult<T>>): Promise<T>;
   }
@@ -37,7 +37,8 @@ async function idempotencyPlugin(fastify: FastifyInstance) {
   ): Promise<T> {
     const key = request.headers[idempotencyHeader];
     if (key === undefined) {
-      const result = await work(db);
+      // Without a key the work is still one transaction: a request lands whole or not at all, either way.
+      const result = await db.transaction(work);
       reply.code(result.statusCode);
       return result.body;
     }
