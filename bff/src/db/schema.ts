@@ -174,6 +174,8 @@ export const jobs = pgTable(
   },
   (table) => [
     index('jobs_user_created_idx').on(table.userId, table.createdAt.desc()),
+    // Start-up looks for queued jobs that never reached the queue: few rows, so a small partial index.
+    index('jobs_queued_created_idx').on(table.createdAt).where(sql`${table.status} = 'queued'`),
     check('jobs_status_check', sql`${table.status} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
   ],
 );
