@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { closeCodes, sessionEndReasons, type ServerMessage, type StreamName } from '#shared/realtime/messages.ts';
 import { backoffDelay, createRealtimeConnection, type RealtimeConnection, type RealtimeConnectionOptions, type StreamMessage } from './realtime-connection.ts';
-import { startScriptedServer, type Peer, type ScriptedServer } from './realtime-test-server.ts';
+import { startScriptedServer, type ScriptedServer } from './realtime-test-server.ts';
 
 // The connection against a real WebSocket server on loopback, scripted to speak the BFF's protocol: what it
 // receives is recorded, what it sends is up to each test. `ws`'s client stands in for the browser's WebSocket.
@@ -38,10 +38,6 @@ function recorder() {
   return { heard, listener: (message: StreamMessage) => void heard.push(message) };
 }
 
-async function peer(index: number): Promise<Peer> {
-  await vi.waitFor(() => expect(server.peers.length).toBeGreaterThan(index));
-  return server.peers[index]!;
-}
 
 /** Long enough for anything already on its way (a message, a 20 ms retry) to have arrived. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
@@ -72,7 +68,7 @@ describe('reconnecting', () => {
     const live = connectTo({ random: () => 0.9999, backoff: { baseMs: 150, capMs: 1_000 } });
     const a = recorder();
     live.subscribe(streamA, a.listener);
-    const first = await peer(0);
+    const first = await server.peer(0);
     await vi.waitFor(() => expect(first.received).toEqual([{ v: 1, type: 'subscribe', stream: streamA }]));
     expect(live.getStatus()).toBe('live');
     first.send(snapshot(streamA, 3));
@@ -84,7 +80,7 @@ describe('reconnecting', () => {
       if (live.getStatus() === 'reconnecting') lostAt = Math.min(lostAt, Date.now());
     });
     first.socket.terminate();
-    const second = await peer(1);
+    const second = await server.peer(1);
     expect(server.attempts[1]! - lostAt).toBeGreaterThanOrEqual(130);
     await vi.waitFor(() => expect(live.getStatus()).toBe('live'));
     await vi.waitFor(() => expect(second.received).toEqual([{ v: 1, type: 'subscribe', stream: streamA }]));
@@ -100,7 +96,7 @@ describe('reconnecting', () => {
   it('waits longer after every failure in a row, says offline after three, and tells the owner once per run', async () => {
     const onConnectFailed = vi.fn();
     const live = connectTo({ random: () => 0.9999, backoff: { baseMs: 40, capMs: 1_000 }, onConnectFailed });
-    await peer(0);
+    await server.peer(0);
     server.refuse = true;
     server.peers[0]!.socket.close(1001, 'going away');
 
@@ -122,7 +118,7 @@ describe('reconnecting', () => {
     const live = connectTo({ onSessionEnded });
     const a = recorder();
     live.subscribe(streamA, a.listener);
-    const first = await peer(0);
+    const first = await server.peer(0);
     await vi.waitFor(() => expect(first.received).toHaveLength(1));
 
     first.socket.close(closeCodes.sessionEnded, sessionEndReasons.expired);
@@ -134,7 +130,7 @@ describe('reconnecting', () => {
     expect(server.peers).toHaveLength(1);
 
     live.connect();
-    const second = await peer(1);
+    const second = await server.peer(1);
     await vi.waitFor(() => expect(second.received).toEqual([{ v: 1, type: 'subscribe', stream: streamA }]));
   });
 
@@ -143,15 +139,15 @@ describe('reconnecting', () => {
     ['flooding', closeCodes.flooding],
   ])('logs a close for %s and reconnects with backoff', async (_name, code) => {
     const live = connectTo();
-    (await peer(0)).socket.close(code, 'refused');
-    await peer(1);
+    (await server.peer(0)).socket.close(code, 'refused');
+    await server.peer(1);
     await vi.waitFor(() => expect(live.getStatus()).toBe('live'));
     expect(log.warn).toHaveBeenCalledWith(expect.stringContaining(String(code)));
   });
 
   it('stays closed after disconnect, whatever the server does', async () => {
     const live = connectTo();
-    await peer(0);
+    await server.peer(0);
     await vi.waitFor(() => expect(live.getStatus()).toBe('live'));
     live.disconnect('signed-out');
     expect(live.getStatus()).toBe('idle');
@@ -168,7 +164,7 @@ describe('ordering', () => {
     const b = recorder();
     live.subscribe(streamA, a.listener);
     live.subscribe(streamB, b.listener);
-    const server0 = await peer(0);
+    const server0 = await server.peer(0);
     await vi.waitFor(() => expect(server0.received).toHaveLength(2));
 
     server0.send(snapshot(streamA, 5));
@@ -196,7 +192,7 @@ describe('ordering', () => {
     const b = recorder();
     live.subscribe(streamA, a.listener);
     live.subscribe(streamB, b.listener);
-    const first = await peer(0);
+    const first = await server.peer(0);
     await vi.waitFor(() => expect(first.received).toHaveLength(2));
     first.send({ v: 1, type: 'denied', stream: streamA });
     first.send(snapshot(streamB, 2));
@@ -204,7 +200,7 @@ describe('ordering', () => {
     await vi.waitFor(() => expect([seqs(a.heard), seqs(b.heard)]).toEqual([['denied'], [2, 'ended']]));
 
     first.socket.terminate();
-    const second = await peer(1);
+    const second = await server.peer(1);
     await settle();
     expect(second.received).toEqual([]);
   });
@@ -213,7 +209,7 @@ describe('ordering', () => {
     const live = connectTo();
     const a = recorder();
     live.subscribe(streamA, a.listener);
-    const first = await peer(0);
+    const first = await server.peer(0);
     await vi.waitFor(() => expect(first.received).toHaveLength(1));
     first.send(snapshot(streamA, 4));
     first.send({ v: 1, type: 'presence', stream: streamA, viewers: [{ id: '0b6a2c1e-1111-4a1a-8a1a-000000000001', name: 'Alice' }] });
@@ -223,11 +219,29 @@ describe('ordering', () => {
 
     // Still followed: subscribed again after a reconnect, and a late joiner gets the state, not the presence.
     first.socket.terminate();
-    const second = await peer(1);
+    const second = await server.peer(1);
     await vi.waitFor(() => expect(second.received).toEqual([{ v: 1, type: 'subscribe', stream: streamA }]));
     const late = recorder();
     live.subscribe(streamA, late.listener);
     await vi.waitFor(() => expect(seqs(late.heard)).toEqual([5]));
+  });
+
+  it('hands who is viewing to a listener that joins later, as long as the socket that said it is open', async () => {
+    const live = connectTo();
+    const a = recorder();
+    live.subscribe(streamA, a.listener);
+    const first = await server.peer(0);
+    await vi.waitFor(() => expect(first.received).toHaveLength(1));
+    first.send(snapshot(streamA, 4));
+    first.send({ v: 1, type: 'presence', stream: streamA, viewers: [{ id: '0b6a2c1e-1111-4a1a-8a1a-000000000001', name: 'Alice' }] });
+    await vi.waitFor(() => expect(seqs(a.heard)).toEqual([4, 'presence']));
+
+    // A page swap on a stream that stays subscribed: the server sends no presence again, so the connection does.
+    const late = recorder();
+    live.subscribe(streamA, late.listener);
+    await vi.waitFor(() => expect(seqs(late.heard)).toEqual([4, 'presence']));
+    expect(late.heard[1]).toEqual(a.heard[1]);
+    expect(first.received).toHaveLength(1);
   });
 });
 
@@ -238,7 +252,7 @@ describe('shared subscriptions', () => {
     const second = recorder();
     const leaveFirst = live.subscribe(streamA, first.listener);
     const leaveSecond = live.subscribe(streamA, second.listener);
-    const server0 = await peer(0);
+    const server0 = await server.peer(0);
     server0.send(snapshot(streamA, 2));
     await vi.waitFor(() => expect(seqs(second.heard)).toEqual([2]));
     expect(seqs(first.heard)).toEqual([2]);
@@ -265,7 +279,7 @@ describe('shared subscriptions', () => {
   it('does not churn the server subscription when the last listener is replaced at once (a page swap)', async () => {
     const live = connectTo({ lingerMs: 50 });
     const leave = live.subscribe(streamA, recorder().listener);
-    const server0 = await peer(0);
+    const server0 = await server.peer(0);
     await vi.waitFor(() => expect(server0.received).toHaveLength(1));
     leave();
     const leaveNext = live.subscribe(streamA, recorder().listener);
@@ -275,6 +289,31 @@ describe('shared subscriptions', () => {
     await vi.waitFor(() => expect(server0.received.map((message) => message.type)).toEqual(['subscribe', 'unsubscribe']));
   });
 
+  it('hands the current state to a listener that joins while the socket is down, and not again after the reconnect', async () => {
+    const live = connectTo();
+    const a = recorder();
+    live.subscribe(streamA, a.listener);
+    const first = await server.peer(0);
+    await vi.waitFor(() => expect(first.received).toHaveLength(1));
+    first.send(snapshot(streamA, 3));
+    await vi.waitFor(() => expect(seqs(a.heard)).toEqual([3]));
+
+    server.refuse = true;
+    first.socket.terminate();
+    await vi.waitFor(() => expect(live.getStatus()).not.toBe('live'));
+    const late = recorder();
+    live.subscribe(streamA, late.listener);
+    await vi.waitFor(() => expect(seqs(late.heard)).toEqual([3]));
+
+    server.refuse = false;
+    const second = await server.peer(1);
+    await vi.waitFor(() => expect(second.received).toEqual([{ v: 1, type: 'subscribe', stream: streamA }]));
+    second.send(snapshot(streamA, 3));
+    second.send(update(streamA, 4));
+    await vi.waitFor(() => expect(seqs(late.heard)).toEqual([3, 4]));
+    expect(seqs(a.heard)).toEqual([3, 4]);
+  });
+
   it('subscribes streams followed before the socket opened, once it opens', async () => {
     server.refuse = true;
     const live = connectTo({ backoff: { baseMs: 30, capMs: 30 } });
@@ -282,7 +321,7 @@ describe('shared subscriptions', () => {
     live.subscribe(streamB, recorder().listener);
     await vi.waitFor(() => expect(server.attempts.length).toBeGreaterThanOrEqual(1));
     server.refuse = false;
-    const server0 = await peer(0);
+    const server0 = await server.peer(0);
     await vi.waitFor(() => expect(server0.received.map((message) => message.stream).sort()).toEqual([streamA, streamB]));
   });
 
@@ -290,7 +329,7 @@ describe('shared subscriptions', () => {
     const live = connectTo();
     const bad = recorder();
     live.subscribe('snip:not-a-uuid' as StreamName, bad.listener);
-    const server0 = await peer(0);
+    const server0 = await server.peer(0);
     await vi.waitFor(() => expect(seqs(bad.heard)).toEqual(['denied']));
     await settle();
     expect(server0.received).toEqual([]);

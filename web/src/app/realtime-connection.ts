@@ -14,7 +14,8 @@ import {
  * - Streams are ref-counted: the first listener of a stream subscribes on the server, the last one to leave
  *   unsubscribes (after `lingerMs`, so a page swapped for another on the same stream, or StrictMode's double
  *   effect, does not churn the server subscription). A listener joining a stream that already has a state is
- *   handed that state, so every listener starts from the current state.
+ *   handed that state (and who is viewing, while the socket that said so is open), so every listener starts from
+ *   the current state, even one that joins while the socket is down.
  * - Per stream it keeps the highest `seq` seen and drops anything not newer: updates are full (small) states, the
  *   newest wins, and a snapshot resent after a reconnect that says nothing new is not delivered again.
  * - Abnormal closes (network, 1001 going away, 1011, 4400, 4429, …) reconnect with exponential backoff and full
@@ -87,7 +88,7 @@ export interface RealtimeConnectionOptions {
   log?: Pick<Console, 'warn'>;
 }
 
-export const defaultBackoff = { baseMs: 500, capMs: 15_000 };
+const defaultBackoff = { baseMs: 500, capMs: 15_000 };
 
 /** Same host and port as the page: the Origin check of the gateway accepts nothing else, and cookies go along. */
 export function realtimeUrl(location: Pick<Location, 'protocol' | 'host'>): string {
@@ -102,16 +103,21 @@ export function backoffDelay(failures: number, backoff = defaultBackoff, random:
 
 interface Stream {
   listeners: Set<StreamListener>;
-  /** Highest `seq` delivered; null until the first snapshot (and again after denied/ended). */
-  seq: number | null;
-  /** The last message delivered, handed to listeners that join later. */
+  /**
+   * The last state (snapshot or update) or refusal (denied or ended) delivered, handed to listeners that join
+   * later. Its `seq` is the highest delivered; a refusal means: not subscribed again until someone follows the
+   * stream anew.
+   */
   latest: StreamMessage | null;
+  /** The last presence delivered on the current socket, handed to listeners that join later too. */
+  presence: StreamMessage | null;
   /** A subscribe went out on the current socket. */
   subscribed: boolean;
-  /** The server said denied or ended: not subscribed again until someone follows the stream anew. */
-  refused: boolean;
   releaseTimer: ReturnType<typeof setTimeout> | null;
 }
+
+const lastSeq = ({ latest }: Stream) => (latest?.type === 'snapshot' || latest?.type === 'update' ? latest.seq : null);
+const isRefused = ({ latest }: Stream) => latest?.type === 'denied' || latest?.type === 'ended';
 
 const open = 1; // WebSocket.OPEN, the same for every implementation
 
@@ -150,23 +156,23 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
   }
 
   function subscribeOnServer(name: StreamName, stream: Stream) {
-    if (stream.subscribed || stream.refused) return;
+    if (stream.subscribed || isRefused(stream)) return;
     stream.subscribed = send({ v: realtimeVersion, type: 'subscribe', stream: name });
   }
 
   function openSocket(nextStatus: RealtimeStatus) {
     clearRetry();
     setStatus(nextStatus);
+    openedAt = null;
     let ws: WebSocket;
     try {
       ws = new WebSocketImpl(options.url);
     } catch (error) {
       log.warn('Live updates: could not open the WebSocket', error);
       socket = null;
-      return closed(1006, false);
+      return closed(1006);
     }
     socket = ws;
-    openedAt = null;
     // Every handler checks that its socket is still the current one: a socket we let go of may still speak.
     ws.onopen = () => {
       if (socket !== ws) return;
@@ -184,14 +190,18 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     ws.onclose = (event: CloseEvent) => {
       if (socket !== ws) return;
       socket = null;
-      closed(event.code, openedAt !== null, event.reason);
+      closed(event.code, event.reason);
     };
     // An error is always followed by a close, which is where we act.
     ws.onerror = () => {};
   }
 
-  function closed(code: number, wasOpen: boolean, reason = '') {
-    for (const stream of streams.values()) stream.subscribed = false;
+  /** The current socket is gone; `openedAt` still says whether it ever opened. */
+  function closed(code: number, reason = '') {
+    for (const stream of streams.values()) {
+      stream.subscribed = false;
+      stream.presence = null;
+    }
     if (code === closeCodes.sessionEnded) {
       setStatus('paused');
       options.onSessionEnded?.(reason);
@@ -201,9 +211,9 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
       // The server refused what this tab sent: a bug here, worth seeing in the console; retrying is still right.
       log.warn(`Live updates: the server closed the connection with ${code}; reconnecting`);
     }
-    const stable = wasOpen && openedAt !== null && Date.now() - openedAt >= stableAfterMs;
+    const stable = openedAt !== null && Date.now() - openedAt >= stableAfterMs;
     failures = stable ? 0 : failures + 1;
-    if (!wasOpen && !reportedFailure) {
+    if (openedAt === null && !reportedFailure) {
       reportedFailure = true;
       options.onConnectFailed?.();
     }
@@ -246,22 +256,23 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     if (!stream) return;
     switch (message.type) {
       case 'snapshot':
-      case 'update':
+      case 'update': {
         // Not newer than what we have: a repeat after a reconnect, or an update overtaken by a later one.
-        if (stream.seq !== null && message.seq <= stream.seq) return;
-        stream.seq = message.seq;
+        const seq = lastSeq(stream);
+        if (seq !== null && message.seq <= seq) return;
         stream.latest = message;
         break;
+      }
       case 'denied':
       case 'ended':
         // The server dropped the subscription; a later subscription starts over with a snapshot of its own.
-        stream.refused = true;
         stream.subscribed = false;
-        stream.seq = null;
         stream.latest = message;
+        stream.presence = null;
         break;
-      default:
+      case 'presence':
         // Side news about the stream (who is viewing it): the latest wins, and it is not the stream's state.
+        stream.presence = message;
         break;
     }
     for (const listener of [...stream.listeners]) listener(message);
@@ -291,25 +302,25 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     }
     let stream = streams.get(name);
     if (!stream) {
-      stream = { listeners: new Set(), seq: null, latest: null, subscribed: false, refused: false, releaseTimer: null };
+      stream = { listeners: new Set(), latest: null, presence: null, subscribed: false, releaseTimer: null };
       streams.set(name, stream);
     }
     if (stream.releaseTimer !== null) {
       clearTimeout(stream.releaseTimer);
       stream.releaseTimer = null;
     }
-    if (stream.listeners.size === 0 && stream.refused) {
-      // Someone new follows a stream that was refused: ask again (access may have come back).
-      stream.refused = false;
-      stream.latest = null;
-    }
+    // Someone new follows a stream that was refused: ask again (access may have come back).
+    if (stream.listeners.size === 0 && isRefused(stream)) stream.latest = null;
     const joined = stream;
     joined.listeners.add(listener);
-    if (!joined.subscribed) subscribeOnServer(name, joined);
-    else if (joined.latest) {
-      const latest = joined.latest;
+    subscribeOnServer(name, joined);
+    // What the others have heard, unless something newer reaches this listener first.
+    const { latest, presence } = joined;
+    if (latest || presence) {
       queueMicrotask(() => {
-        if (joined.listeners.has(listener) && joined.latest === latest) listener(latest);
+        if (!joined.listeners.has(listener)) return;
+        if (latest && joined.latest === latest) listener(latest);
+        if (presence && joined.presence === presence) listener(presence);
       });
     }
     return () => release(name, joined, listener);
@@ -329,11 +340,8 @@ export function createRealtimeConnection(options: RealtimeConnectionOptions): Re
     current?.close(1000, reason);
     for (const stream of streams.values()) {
       stream.subscribed = false;
-      if (reason === 'signed-out') {
-        stream.seq = null;
-        stream.latest = null;
-        stream.refused = false;
-      }
+      stream.presence = null;
+      if (reason === 'signed-out') stream.latest = null;
     }
     setStatus(reason === 'paused' ? 'paused' : 'idle');
   }
