@@ -24,8 +24,11 @@ export function connectRealtimeToSession(
   queryClient: QueryClient,
   { sessionEndGraceMs = 1_000, ...options }: Partial<Omit<RealtimeConnectionOptions, 'onSessionEnded' | 'onConnectFailed'>> & { sessionEndGraceMs?: number } = {},
 ): { connection: RealtimeConnection; disconnect: () => void } {
-  /** `<user id>:<gate epoch>`: a new epoch is a new session cookie, which needs a socket of its own. */
-  let socketSession: string | null = null;
+  /**
+   * Whose session the socket is for (null: nobody's), and its gate epoch: a new epoch is a new session cookie,
+   * which needs a socket of its own.
+   */
+  let socketUserId: string | null = null;
   let socketEpoch = getSessionGate().epoch;
   let sessionEndTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -62,7 +65,7 @@ export function connectRealtimeToSession(
     const user = cachedSessionUser(queryClient);
     const gate = getSessionGate();
     if (!user) {
-      socketSession = null;
+      socketUserId = null;
       connection.disconnect('signed-out');
       return;
     }
@@ -70,11 +73,9 @@ export function connectRealtimeToSession(
       connection.disconnect('paused');
       return;
     }
-    const session = `${user.id}:${gate.epoch}`;
-    if (session !== socketSession) {
-      const samePerson = socketSession?.startsWith(`${user.id}:`) ?? false;
-      if (socketSession !== null) connection.disconnect(samePerson ? 'paused' : 'signed-out');
-      socketSession = session;
+    if (user.id !== socketUserId || gate.epoch !== socketEpoch) {
+      if (socketUserId !== null) connection.disconnect(user.id === socketUserId ? 'paused' : 'signed-out');
+      socketUserId = user.id;
       socketEpoch = gate.epoch;
     }
     connection.connect();
