@@ -8,7 +8,7 @@ import { authKeys } from '../features/auth/auth-keys.ts';
 import { cachedSessionUser, markSignedOut } from '../features/auth/get-session.ts';
 import { createQueryClient } from './query-client.ts';
 import { connectRealtimeToSession } from './realtime-session.ts';
-import { startScriptedServer, type Peer, type ScriptedServer } from './realtime-test-server.ts';
+import { startScriptedServer, type ScriptedServer } from './realtime-test-server.ts';
 
 // The socket follows the session: the session query in the cache and the session gate, against a real socket.
 
@@ -17,10 +17,6 @@ let server: ScriptedServer;
 let queryClient: QueryClient;
 let realtime: ReturnType<typeof connectRealtimeToSession>;
 
-async function peer(index: number): Promise<Peer> {
-  await vi.waitFor(() => expect(server.peers.length).toBeGreaterThan(index));
-  return server.peers[index]!;
-}
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 
@@ -49,13 +45,13 @@ afterEach(async () => {
 
 describe('the socket and the session', () => {
   it('opens when someone is signed in', async () => {
-    await peer(0);
+    await server.peer(0);
     await vi.waitFor(() => expect(realtime.connection.getStatus()).toBe('live'));
   });
 
   it('on 4401 marks the session expired and stays closed until the same person signs in again, then subscribes again', async () => {
     realtime.connection.subscribe(stream, () => {});
-    const first = await peer(0);
+    const first = await server.peer(0);
     await vi.waitFor(() => expect(first.received).toHaveLength(1));
 
     first.socket.close(closeCodes.sessionEnded, sessionEndReasons.expired);
@@ -66,13 +62,13 @@ describe('the socket and the session', () => {
     expect(server.peers).toHaveLength(1);
 
     sessionSignedIn(alice.id);
-    const second = await peer(1);
+    const second = await server.peer(1);
     await vi.waitFor(() => expect(second.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
     expect(realtime.connection.getStatus()).toBe('live');
   });
 
   it('shows no banner for the 4401 of a sign-out that the tab hears of a moment later', async () => {
-    const first = await peer(0);
+    const first = await server.peer(0);
     const events: string[] = [];
     const stopListening = onSessionEvent((event) => events.push(event.type));
     first.socket.close(closeCodes.sessionEnded, sessionEndReasons.signedOut);
@@ -88,19 +84,19 @@ describe('the socket and the session', () => {
   });
 
   it('closes when the fetch client (or another tab) sees the session expire, and opens again after signing in', async () => {
-    const first = await peer(0);
+    const first = await server.peer(0);
     markSessionExpired();
     await vi.waitFor(() => expect(first.socket.readyState).toBe(NodeWebSocket.CLOSED));
     expect(realtime.connection.getStatus()).toBe('paused');
 
     sessionSignedIn(alice.id);
-    await peer(1);
+    await server.peer(1);
     await settle();
     expect(server.peers).toHaveLength(2);
   });
 
   it('closes at sign-out and does not come back on its own', async () => {
-    const first = await peer(0);
+    const first = await server.peer(0);
     sessionSignedOut();
     markSignedOut(queryClient);
     await vi.waitFor(() => expect(first.socket.readyState).toBe(NodeWebSocket.CLOSED));

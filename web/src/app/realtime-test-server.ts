@@ -1,3 +1,4 @@
+import { expect, vi } from 'vitest';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '#shared/realtime/messages.ts';
 
@@ -20,11 +21,23 @@ export interface ScriptedServer {
   refuse: boolean;
   /** When each upgrade was asked for (refused ones too), in ms since the epoch. */
   attempts: number[];
+  /** The `index`-th connection (0-based), once it has arrived. */
+  peer(index: number): Promise<Peer>;
   close(): Promise<void>;
 }
 
 export async function startScriptedServer(): Promise<ScriptedServer> {
-  const server: ScriptedServer = { url: '', peers: [], refuse: false, attempts: [], close: async () => {} };
+  const server: ScriptedServer = {
+    url: '',
+    peers: [],
+    refuse: false,
+    attempts: [],
+    async peer(index) {
+      await vi.waitFor(() => expect(server.peers.length).toBeGreaterThan(index));
+      return server.peers[index]!;
+    },
+    close: async () => {},
+  };
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
