@@ -12,7 +12,7 @@ const clickable = [
 ].join(', ');
 
 /** `data-confirm` is the body, `data-confirm-title` (default "Are you sure?"), `-label` and `-tone` the rest. */
-export function confirmOptionsOf(element: HTMLElement): ConfirmOptions {
+function confirmOptionsOf(element: HTMLElement): ConfirmOptions {
   const { confirm, confirmTitle, confirmLabel, confirmTone } = element.dataset;
   return {
     title: confirmTitle || 'Are you sure?',

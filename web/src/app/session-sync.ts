@@ -23,7 +23,7 @@ import { cachedSessionUser, markSignedOut, refreshSession } from '../features/au
 export const sessionChannelName = 'snipdesk-session';
 
 /** The messages on the channel; anything else that arrives there is ignored. */
-export const sessionMessageSchema = z.discriminatedUnion('type', [
+const sessionMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('expired'), userId: z.string().nullable() }),
   z.object({ type: z.literal('signed-in'), userId: z.string() }),
   z.object({ type: z.literal('signed-out') }),
