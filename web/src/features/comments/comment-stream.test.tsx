@@ -1,13 +1,7 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { renderHook } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import type { Comment } from '#shared/contracts/comments.ts';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
-import { startScriptedServer, type Peer, type ScriptedServer } from '../../app/realtime-test-server.ts';
+import { startLiveTest, type LiveTest } from '../../app/feature-test-harness.tsx';
 import { useSnipViewers } from '../snips/snip-viewers.ts';
 import { commentKeys } from './comment-keys.ts';
 import { useCommentStream } from './comment-stream.ts';
@@ -20,40 +14,22 @@ const stream = `snip:${id}` as const;
 const me = { id: '0b6a2c1e-1111-4a1a-8a1a-000000000001', name: 'Olivia Owner' };
 const max = { id: '0b6a2c1e-2222-4a1a-8a1a-000000000002', name: 'Max Member' };
 const comment = { id: '0b6a2c1e-eeee-4a1a-8a1a-000000000001', author: max, body: 'Nice', createdAt: new Date().toISOString() } satisfies Comment;
-let server: ScriptedServer;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let live: LiveTest;
 
 beforeEach(async () => {
-  server = await startScriptedServer();
-  connection = createRealtimeConnection({ url: server.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
-  connection.connect();
-  queryClient = createQueryClient();
-  queryClient.setQueryData(commentKeys.list(id), { comments: [comment] });
+  live = await startLiveTest();
+  live.queryClient.setQueryData(commentKeys.list(id), { comments: [comment] });
 });
 
-afterEach(async () => {
-  connection.dispose();
-  queryClient.clear();
-  await server.close();
-});
-
-function wrapper({ children }: { children: ReactNode }) {
-  return (
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>{children}</RealtimeProvider>
-    </QueryClientProvider>
-  );
-}
+afterEach(() => live.stop());
 
 async function followed<T>(hook: () => T) {
-  const rendered = renderHook(hook, { wrapper });
-  await vi.waitFor(() => expect(server.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
-  return { peer: server.peers[0]! as Peer, rendered };
+  const rendered = renderHook(hook, { wrapper: live.Providers });
+  return { peer: await live.subscribed(stream), rendered };
 }
 
 const state = (comments: number, version = 1) => ({ kind: 'snip' as const, version, comments, deleted: false });
-const commentsInvalidated = () => queryClient.getQueryState(commentKeys.list(id))?.isInvalidated;
+const commentsInvalidated = () => live.queryClient.getQueryState(commentKeys.list(id))?.isInvalidated;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('useCommentStream', () => {

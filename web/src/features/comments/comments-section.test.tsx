@@ -1,15 +1,9 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Comment } from '#shared/contracts/comments.ts';
-import type { SessionUser, WorkspaceRole } from '#shared/contracts/session.ts';
-import { configureApiClient } from '../../api/api-client.ts';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
+import type { WorkspaceRole } from '#shared/contracts/session.ts';
+import { serveTestApi, signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { commentKeys } from './comment-keys.ts';
 import { CommentsSection } from './comments-section.tsx';
 
@@ -19,65 +13,44 @@ import { CommentsSection } from './comments-section.tsx';
 const snipId = '0b6a2c1e-cccc-4a1a-8a1a-0000000000a1';
 const max = { id: '0b6a2c1e-2222-4a1a-8a1a-000000000002', name: 'Max Member' };
 const earlier: Comment = { id: '0b6a2c1e-eeee-4a1a-8a1a-000000000001', author: max, body: '<b>not bold</b>\nsecond line', createdAt: new Date().toISOString() };
-const userAs = (role: WorkspaceRole): SessionUser => ({
-  id: '0b6a2c1e-1111-4a1a-8a1a-000000000001',
-  email: 'olivia@example.com',
-  name: 'Olivia Owner',
-  isPm: false,
-  workspace: { id: '0b6a2c1e-aaaa-4a1a-8a1a-00000000000a', name: 'Acme', role },
-});
 
 const requests: { method: string; url: string; body: string }[] = [];
-let http: Server;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let api: TestApi;
+let live: LiveTest;
 
 beforeAll(async () => {
-  http = createServer((request, response) => {
+  api = await serveTestApi((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       requests.push({ method: request.method ?? '', url: request.url ?? '', body });
       const created: Comment = {
         id: '0b6a2c1e-eeee-4a1a-8a1a-000000000002',
-        author: { id: userAs('owner').id, name: 'Olivia Owner' },
+        author: { id: signedInUser().id, name: 'Olivia Owner' },
         body: (JSON.parse(body) as { body: string }).body,
         createdAt: new Date().toISOString(),
       };
       response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(created));
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`http://127.0.0.1:${port}/snips/${snipId}`);
-  configureApiClient({ csrfToken: () => Promise.resolve('token'), onUnauthorized: () => {} });
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
-});
+afterAll(() => api.close());
 
-beforeEach(() => {
+beforeEach(async () => {
   requests.length = 0;
-  // Never connected: these tests are about HTTP; the live part is proven in comment-stream.test.tsx.
-  connection = createRealtimeConnection({ url: 'ws://127.0.0.1:9/ws', network: null });
-  queryClient = createQueryClient();
-  queryClient.setQueryData(commentKeys.list(snipId), { comments: [earlier] });
+  // The stream says nothing here: these tests are about HTTP; the live part is proven in comment-stream.test.tsx.
+  live = await startLiveTest();
+  live.queryClient.setQueryData(commentKeys.list(snipId), { comments: [earlier] });
 });
 
-afterEach(() => {
-  cleanup();
-  connection.dispose();
-  queryClient.clear();
-});
+afterEach(() => live.stop());
 
 function renderSection(role: WorkspaceRole) {
   render(
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>
-        <CommentsSection snipId={snipId} user={userAs(role)} gone={false} />
-      </RealtimeProvider>
-    </QueryClientProvider>,
+    <live.Providers>
+      <CommentsSection snipId={snipId} user={signedInUser(role)} gone={false} />
+    </live.Providers>,
   );
   return userEvent.setup();
 }

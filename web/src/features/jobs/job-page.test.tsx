@@ -1,18 +1,12 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import type { JobStatus } from '#shared/contracts/jobs.ts';
-import type { SessionUser } from '#shared/contracts/session.ts';
-import { configureApiClient } from '../../api/api-client.ts';
 import { ConfirmProvider } from '../../app/confirm-provider.tsx';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
-import { startScriptedServer, type Peer, type ScriptedServer } from '../../app/realtime-test-server.ts';
+import type { Peer } from '../../app/realtime-test-server.ts';
 import { sessionQueryOptions } from '../auth/get-session.ts';
+import { signedInUser, startLiveTest, type LiveTest } from '../../app/feature-test-harness.tsx';
 import { JobPage, jobLoader } from './job-page.tsx';
 import { startJobTestServer, testJob, type JobTestServer } from './job-test-server.ts';
 
@@ -23,24 +17,12 @@ import { startJobTestServer, testJob, type JobTestServer } from './job-test-serv
 const id = '0b6a2c1e-9999-4a1a-8a1a-0000000000b1';
 const retriedId = '0b6a2c1e-9999-4a1a-8a1a-0000000000b2';
 const stream = `job:${id}` as const;
-const user: SessionUser = {
-  id: '0b6a2c1e-1111-4a1a-8a1a-000000000001',
-  email: 'olivia@example.com',
-  name: 'Olivia Owner',
-  isPm: false,
-  workspace: { id: '0b6a2c1e-aaaa-4a1a-8a1a-00000000000a', name: 'Acme', role: 'owner' },
-};
 
 let api: JobTestServer;
-let ws: ScriptedServer;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let live: LiveTest;
 
 beforeAll(async () => {
   api = await startJobTestServer();
-  // The SPA calls its own origin with relative paths: make the test page live on the server's origin.
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${api.origin}/jobs/${id}`);
-  configureApiClient({ csrfToken: () => Promise.resolve('token'), onUnauthorized: () => {} });
 });
 
 afterAll(() => api.close());
@@ -48,34 +30,23 @@ afterAll(() => api.close());
 beforeEach(async () => {
   api.requests.length = 0;
   api.nextJobId = retriedId;
-  ws = await startScriptedServer();
-  connection = createRealtimeConnection({ url: ws.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
-  connection.connect();
-  queryClient = createQueryClient();
-  queryClient.setQueryData(sessionQueryOptions.queryKey, { user, csrfToken: 'token' });
+  live = await startLiveTest();
+  live.queryClient.setQueryData(sessionQueryOptions.queryKey, { user: signedInUser(), csrfToken: 'token' });
 });
 
-afterEach(async () => {
-  cleanup();
-  connection.dispose();
-  queryClient.clear();
-  await ws.close();
-});
+afterEach(() => live.stop());
 
 async function renderJobPage(): Promise<{ peer: Peer; router: ReturnType<typeof createMemoryRouter> }> {
-  const router = createMemoryRouter([{ path: '/jobs/:id', loader: jobLoader(queryClient), Component: JobPage }], { initialEntries: [`/jobs/${id}`] });
+  const router = createMemoryRouter([{ path: '/jobs/:id', loader: jobLoader(live.queryClient), Component: JobPage }], { initialEntries: [`/jobs/${id}`] });
   render(
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>
-        <ConfirmProvider>
-          <RouterProvider router={router} />
-        </ConfirmProvider>
-      </RealtimeProvider>
-    </QueryClientProvider>,
+    <live.Providers>
+      <ConfirmProvider>
+        <RouterProvider router={router} />
+      </ConfirmProvider>
+    </live.Providers>,
   );
   await screen.findByRole('heading', { level: 1, name: 'Export' });
-  await vi.waitFor(() => expect(ws.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
-  return { peer: ws.peers[0]!, router };
+  return { peer: await live.subscribed(stream), router };
 }
 
 const progressBar = () => screen.getByRole('progressbar', { name: 'Export progress' });

@@ -1,17 +1,13 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { renderHook } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import type { Job, JobList, JobStatus } from '#shared/contracts/jobs.ts';
 import type { ServerMessage } from '#shared/realtime/messages.ts';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
-import { startScriptedServer, type Peer, type ScriptedServer } from '../../app/realtime-test-server.ts';
+import type { Peer } from '../../app/realtime-test-server.ts';
+import { startLiveTest, type LiveTest } from '../../app/feature-test-harness.tsx';
 import { jobQueryOptions } from './get-job.ts';
 import { jobKeys } from './job-keys.ts';
 import { useJobStream } from './job-stream.ts';
+import { testJob } from './job-test-server.ts';
 
 // What a job's live stream does to the react-query cache: status and progress go straight into the cached job and
 // its row in the lists (no second store, no request per step); once it has finished, the job and the lists are
@@ -21,54 +17,26 @@ const id = '0b6a2c1e-9999-4a1a-8a1a-0000000000b1';
 const other = '0b6a2c1e-9999-4a1a-8a1a-0000000000b2';
 const workspaceId = '0b6a2c1e-aaaa-4a1a-8a1a-00000000000a';
 const stream = `job:${id}` as const;
-const job = (overrides: Partial<Job> = {}): Job => ({
-  id,
-  kind: 'export',
-  status: 'queued',
-  progress: { done: 0, total: null },
-  error: null,
-  resultUrl: null,
-  createdAt: '2026-01-05T10:00:00.000Z',
-  finishedAt: null,
-  ...overrides,
-});
+const job = (overrides: Partial<Job> = {}): Job => testJob({ id, createdAt: '2026-01-05T10:00:00.000Z', ...overrides });
 
-let server: ScriptedServer;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let live: LiveTest;
 
 beforeEach(async () => {
-  server = await startScriptedServer();
-  connection = createRealtimeConnection({ url: server.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
-  connection.connect();
-  queryClient = createQueryClient();
+  live = await startLiveTest();
 });
 
-afterEach(async () => {
-  connection.dispose();
-  queryClient.clear();
-  await server.close();
-});
-
-function wrapper({ children }: { children: ReactNode }) {
-  return (
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>{children}</RealtimeProvider>
-    </QueryClientProvider>
-  );
-}
+afterEach(() => live.stop());
 
 async function followed(jobId: string | null = id): Promise<Peer> {
-  renderHook(() => useJobStream(jobId), { wrapper });
-  await vi.waitFor(() => expect(server.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
-  return server.peers[0]!;
+  renderHook(() => useJobStream(jobId), { wrapper: live.Providers });
+  return live.subscribed(stream);
 }
 
-const detail = () => queryClient.getQueryData(jobQueryOptions(id).queryKey);
-const listed = () => queryClient.getQueryData<JobList>(jobKeys.list(workspaceId));
+const detail = () => live.queryClient.getQueryData(jobQueryOptions(id).queryKey);
+const listed = () => live.queryClient.getQueryData<JobList>(jobKeys.list(workspaceId));
 const invalidated = () => ({
-  job: queryClient.getQueryState(jobKeys.detail(id))?.isInvalidated,
-  list: queryClient.getQueryState(jobKeys.list(workspaceId))?.isInvalidated,
+  job: live.queryClient.getQueryState(jobKeys.detail(id))?.isInvalidated,
+  list: live.queryClient.getQueryState(jobKeys.list(workspaceId))?.isInvalidated,
 });
 const update = (seq: number, status: JobStatus, done: number, total: number | null): ServerMessage => ({
   v: 1,
@@ -80,8 +48,8 @@ const update = (seq: number, status: JobStatus, done: number, total: number | nu
 
 describe('useJobStream', () => {
   beforeEach(() => {
-    queryClient.setQueryData(jobKeys.detail(id), job());
-    queryClient.setQueryData(jobKeys.list(workspaceId), { items: [job({ id: other, status: 'succeeded' }), job()] });
+    live.queryClient.setQueryData(jobKeys.detail(id), job());
+    live.queryClient.setQueryData(jobKeys.list(workspaceId), { items: [job({ id: other, status: 'succeeded' }), job()] });
   });
 
   it('puts each step’s status and progress into the cached job and its list row, and reads nothing again', async () => {
@@ -107,7 +75,7 @@ describe('useJobStream', () => {
 
   it('leaves a job it already read as finished alone when the snapshot says the same', async () => {
     const finished = job({ status: 'failed', error: 'Narrow it with filters.', finishedAt: '2026-01-05T10:00:01.000Z' });
-    queryClient.setQueryData(jobKeys.detail(id), finished);
+    live.queryClient.setQueryData(jobKeys.detail(id), finished);
     const peer = await followed();
     peer.send(update(4, 'failed', 0, 20_000));
     await vi.waitFor(() => expect(detail()?.progress.total).toBe(20_000));
@@ -127,7 +95,7 @@ describe('useJobStream', () => {
   it('follows nothing for a null id', async () => {
     // A list row of a finished job (null) beside one still running: only the running one is subscribed, and
     // messages arrive in order, so anything the null one had sent would have come first.
-    renderHook(() => useJobStream(null), { wrapper });
+    renderHook(() => useJobStream(null), { wrapper: live.Providers });
     await followed();
   });
 });

@@ -1,15 +1,14 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Job } from '#shared/contracts/jobs.ts';
+import { serveTestApi } from '../../app/feature-test-harness.tsx';
 
 /**
  * For the web tests of the job pages: a tiny HTTP server on loopback that answers the jobs API as the BFF does
  * (GET /api/jobs and /api/jobs/:id, cancel with 409 job_finished, retry with 409 job_not_retryable), so the pages
- * are tested against real requests, not a mocked fetch. The test changes `jobs` to move a job along, the way the
- * worker would. Not part of the app: only tests import it.
+ * are tested against real requests, not a mocked fetch; the test page lives on its origin (`serveTestApi`). The
+ * test changes `jobs` to move a job along, the way the worker would. Not part of the app: only tests import it.
  */
 export interface JobTestServer {
-  readonly origin: string;
   /** The jobs it knows, newest first, as GET /api/jobs lists them. */
   jobs: Job[];
   /** Every request, as `METHOD /path`. */
@@ -33,7 +32,7 @@ export function testJob(overrides: Partial<Job> & Pick<Job, 'id'>): Job {
 }
 
 export async function startJobTestServer(): Promise<JobTestServer> {
-  const server: JobTestServer = { origin: '', jobs: [], requests: [], nextJobId: '', close: async () => {} };
+  const server: JobTestServer = { jobs: [], requests: [], nextJobId: '', close: async () => {} };
 
   function send(res: ServerResponse, status: number, body: unknown) {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -68,12 +67,6 @@ export async function startJobTestServer(): Promise<JobTestServer> {
     return fail(res, 404, 'not_found', 'Not found.');
   }
 
-  const http = createServer(handle);
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  Object.assign(server, {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
-  });
+  server.close = (await serveTestApi(handle)).close;
   return server;
 }

@@ -1,15 +1,8 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
-import type { SessionUser } from '#shared/contracts/session.ts';
-import { configureApiClient } from '../../api/api-client.ts';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
-import { startScriptedServer, type ScriptedServer } from '../../app/realtime-test-server.ts';
 import { sessionQueryOptions } from '../auth/get-session.ts';
+import { signedInUser, startLiveTest, type LiveTest } from '../../app/feature-test-harness.tsx';
 import { JobsPage, jobsLoader } from './jobs-page.tsx';
 import { startJobTestServer, testJob, type JobTestServer } from './job-test-server.ts';
 
@@ -18,51 +11,30 @@ import { startJobTestServer, testJob, type JobTestServer } from './job-test-serv
 
 const running = '0b6a2c1e-9999-4a1a-8a1a-0000000000b1';
 const done = '0b6a2c1e-9999-4a1a-8a1a-0000000000b2';
-const user: SessionUser = {
-  id: '0b6a2c1e-1111-4a1a-8a1a-000000000001',
-  email: 'olivia@example.com',
-  name: 'Olivia Owner',
-  isPm: false,
-  workspace: { id: '0b6a2c1e-aaaa-4a1a-8a1a-00000000000a', name: 'Acme', role: 'owner' },
-};
 
 let api: JobTestServer;
-let ws: ScriptedServer;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let live: LiveTest;
 
 beforeAll(async () => {
   api = await startJobTestServer();
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${api.origin}/jobs`);
-  configureApiClient({ csrfToken: () => Promise.resolve('token'), onUnauthorized: () => {} });
 });
 
 afterAll(() => api.close());
 
 beforeEach(async () => {
   api.requests.length = 0;
-  ws = await startScriptedServer();
-  connection = createRealtimeConnection({ url: ws.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
-  connection.connect();
-  queryClient = createQueryClient();
-  queryClient.setQueryData(sessionQueryOptions.queryKey, { user, csrfToken: 'token' });
+  live = await startLiveTest();
+  live.queryClient.setQueryData(sessionQueryOptions.queryKey, { user: signedInUser(), csrfToken: 'token' });
 });
 
-afterEach(async () => {
-  cleanup();
-  connection.dispose();
-  queryClient.clear();
-  await ws.close();
-});
+afterEach(() => live.stop());
 
 function renderJobsPage() {
-  const router = createMemoryRouter([{ path: '/jobs', loader: jobsLoader(queryClient), Component: JobsPage }], { initialEntries: ['/jobs'] });
+  const router = createMemoryRouter([{ path: '/jobs', loader: jobsLoader(live.queryClient), Component: JobsPage }], { initialEntries: ['/jobs'] });
   render(
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>
-        <RouterProvider router={router} />
-      </RealtimeProvider>
-    </QueryClientProvider>,
+    <live.Providers>
+      <RouterProvider router={router} />
+    </live.Providers>,
   );
 }
 
@@ -85,8 +57,7 @@ describe('JobsPage', () => {
     expect(within(rows()[1]!).getByRole('link', { name: /^Export started/ }).getAttribute('href')).toBe(`/jobs/${done}`);
 
     // Only the running job is followed.
-    await vi.waitFor(() => expect(ws.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream: `job:${running}` }]));
-    const peer = ws.peers[0]!;
+    const peer = await live.subscribed(`job:${running}`);
     peer.send({ v: 1, type: 'update', stream: `job:${running}`, seq: 5, state: { kind: 'job', status: 'running', progress: { done: 200, total: 258 } } });
     await vi.waitFor(() => expect(rowTexts()[0]).toEqual(['In progress', '200 of 258 snips']));
 

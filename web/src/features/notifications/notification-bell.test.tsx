@@ -1,17 +1,10 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
-import { cleanup, render, screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import type { Notification, NotificationList } from '#shared/contracts/notifications.ts';
-import { configureApiClient } from '../../api/api-client.ts';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
-import { startScriptedServer, type Peer, type ScriptedServer } from '../../app/realtime-test-server.ts';
+import type { Peer } from '../../app/realtime-test-server.ts';
+import { serveTestApi, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { NotificationBell } from './notification-bell.tsx';
 
 // The bell against a real HTTP server (the notifications API) and a real WebSocket (the `user:<id>` stream):
@@ -40,13 +33,11 @@ const exportReady: Notification = {
 /** What GET /api/notifications answers, and every request the bell made. */
 let stored: NotificationList;
 const requests: string[] = [];
-let http: Server;
-let ws: ScriptedServer;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let api: TestApi;
+let live: LiveTest;
 
 beforeAll(async () => {
-  http = createServer((request, response) => {
+  api = await serveTestApi((request, response) => {
     requests.push(`${request.method} ${request.url}`);
     const read = /^\/api\/notifications\/([^/]+)\/read$/.exec(request.url ?? '');
     if (request.method === 'POST' && read) {
@@ -59,44 +50,26 @@ beforeAll(async () => {
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stored));
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  // The SPA calls its own origin with relative paths: make the test page live on the server's origin.
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`http://127.0.0.1:${port}/snips`);
-  configureApiClient({ csrfToken: () => Promise.resolve('token'), onUnauthorized: () => {} });
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
-});
+afterAll(() => api.close());
 
 beforeEach(async () => {
   stored = { items: [first], unread: 1 };
   requests.length = 0;
-  ws = await startScriptedServer();
-  connection = createRealtimeConnection({ url: ws.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
-  connection.connect();
-  queryClient = createQueryClient();
+  live = await startLiveTest();
 });
 
-afterEach(async () => {
-  cleanup();
-  connection.dispose();
-  queryClient.clear();
-  await ws.close();
-});
+afterEach(() => live.stop());
 
 async function renderBell(): Promise<{ peer: Peer; router: ReturnType<typeof createMemoryRouter> }> {
   const router = createMemoryRouter([{ path: '*', element: <NotificationBell userId={userId} /> }], { initialEntries: ['/snips'] });
   render(
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>
-        <RouterProvider router={router} />
-      </RealtimeProvider>
-    </QueryClientProvider>,
+    <live.Providers>
+      <RouterProvider router={router} />
+    </live.Providers>,
   );
-  await vi.waitFor(() => expect(ws.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
-  return { peer: ws.peers[0]!, router };
+  return { peer: await live.subscribed(stream), router };
 }
 
 const bell = () => screen.getByRole('button', { name: /^Notifications/ });

@@ -1,15 +1,13 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '#shared/contracts/session.ts';
 import type { SnipShare } from '#shared/contracts/snip-shares.ts';
 import type { Member } from '#shared/contracts/workspaces.ts';
-import { configureApiClient } from '../../api/api-client.ts';
 import { ConfirmProvider } from '../../app/confirm-provider.tsx';
 import { createQueryClient } from '../../app/query-client.ts';
+import { serveTestApi, type TestApi } from '../../app/feature-test-harness.tsx';
 import { SnipSharePanel, type SnipSharePanelProps } from './snip-share-panel.tsx';
 
 // The sharing panel against a real HTTP server on loopback that answers like the BFF: who is offered, what is
@@ -46,11 +44,11 @@ const shareWith = (member: Member, by: Member): SnipShare => ({
 let shares: SnipShare[] = [];
 let refuse = new Map<string, string>();
 const requests: { method: string; url: string; body: string }[] = [];
-let http: Server;
+let api: TestApi;
 let queryClient: QueryClient;
 
 beforeAll(async () => {
-  http = createServer((request, response) => {
+  api = await serveTestApi((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
@@ -75,15 +73,9 @@ beforeAll(async () => {
       json(404, { error: { code: 'not_found', message: 'Not found.' } });
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`http://127.0.0.1:${port}/snips/${snipId}`);
-  configureApiClient({ csrfToken: () => Promise.resolve('token'), onUnauthorized: () => {} });
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
-});
+afterAll(() => api.close());
 
 beforeEach(() => {
   requests.length = 0;

@@ -1,14 +1,9 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { renderHook } from '@testing-library/react';
-import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
 import type { Snip } from '#shared/contracts/snips.ts';
 import type { ServerMessage } from '#shared/realtime/messages.ts';
-import { createQueryClient } from '../../app/query-client.ts';
-import { createRealtimeConnection, type RealtimeConnection } from '../../app/realtime-connection.ts';
-import { RealtimeProvider } from '../../app/realtime-provider.tsx';
-import { startScriptedServer, type Peer, type ScriptedServer } from '../../app/realtime-test-server.ts';
+import type { Peer } from '../../app/realtime-test-server.ts';
+import { startLiveTest, type LiveTest } from '../../app/feature-test-harness.tsx';
 import { snipQueryOptions } from './get-snip.ts';
 import { snipKeys } from './snip-keys.ts';
 import { useSnipStream } from './snip-stream.ts';
@@ -18,42 +13,24 @@ import { useSnipStream } from './snip-stream.ts';
 
 const id = '0b6a2c1e-cccc-4a1a-8a1a-0000000000a1';
 const stream = `snip:${id}` as const;
-let server: ScriptedServer;
-let connection: RealtimeConnection;
-let queryClient: QueryClient;
+let live: LiveTest;
 
 beforeEach(async () => {
-  server = await startScriptedServer();
-  connection = createRealtimeConnection({ url: server.url, WebSocket: NodeWebSocket as unknown as typeof globalThis.WebSocket, network: null, lingerMs: 0 });
-  connection.connect();
-  queryClient = createQueryClient();
-  queryClient.setQueryData(snipQueryOptions(id).queryKey, { id, title: 'Cached', version: 2 } as Snip);
-  queryClient.setQueryData(snipKeys.list({ limit: 20 }), { pages: [], pageParams: [] });
+  live = await startLiveTest();
+  live.queryClient.setQueryData(snipQueryOptions(id).queryKey, { id, title: 'Cached', version: 2 } as Snip);
+  live.queryClient.setQueryData(snipKeys.list({ limit: 20 }), { pages: [], pageParams: [] });
 });
 
-afterEach(async () => {
-  connection.dispose();
-  queryClient.clear();
-  await server.close();
-});
-
-function wrapper({ children }: { children: ReactNode }) {
-  return (
-    <QueryClientProvider client={queryClient}>
-      <RealtimeProvider connection={connection}>{children}</RealtimeProvider>
-    </QueryClientProvider>
-  );
-}
+afterEach(() => live.stop());
 
 async function followed(): Promise<Peer> {
-  renderHook(() => useSnipStream(id), { wrapper });
-  await vi.waitFor(() => expect(server.peers[0]?.received).toEqual([{ v: 1, type: 'subscribe', stream }]));
-  return server.peers[0]!;
+  renderHook(() => useSnipStream(id), { wrapper: live.Providers });
+  return live.subscribed(stream);
 }
 
 const invalidated = () => ({
-  snip: queryClient.getQueryState(snipKeys.detail(id))?.isInvalidated,
-  list: queryClient.getQueryState(snipKeys.list({ limit: 20 }))?.isInvalidated,
+  snip: live.queryClient.getQueryState(snipKeys.detail(id))?.isInvalidated,
+  list: live.queryClient.getQueryState(snipKeys.list({ limit: 20 }))?.isInvalidated,
 });
 const state = (version: number, deleted = false) => ({ kind: 'snip' as const, version, comments: 0, deleted });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
