@@ -7,8 +7,7 @@ import {
   sessionSignedIn,
   sessionSignedOut,
 } from '../api/session-gate.ts';
-import { authKeys } from '../features/auth/auth-keys.ts';
-import { cachedSessionUser, markSignedOut, refreshSession } from '../features/auth/get-session.ts';
+import { cachedSessionUser, forgetSignedInData, markSignedOut, refreshSession } from '../features/auth/get-session.ts';
 
 /**
  * Keeps every tab of this browser in step about the session, over a BroadcastChannel. The tabs share the
@@ -95,7 +94,7 @@ async function receive(queryClient: QueryClient, actions: SessionSyncActions, me
       markSignedOut(queryClient);
       await actions.leaveForSignIn();
       // Only once the signed-in pages are gone: removing their data earlier would make them refetch it.
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
+      forgetSignedInData(queryClient);
       return;
     }
   }

@@ -51,3 +51,11 @@ export function useSession(): SessionState {
 export function markSignedOut(queryClient: QueryClient): void {
   queryClient.setQueryData(authKeys.session(), (session) => session && { ...session, user: null });
 }
+
+/**
+ * Drops everything cached outside `authKeys.all`: nothing read for one person may outlive their session in the tab.
+ * Call it once no mounted page shows that data any more, or the pages refetch it.
+ */
+export function forgetSignedInData(queryClient: QueryClient): void {
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
+}

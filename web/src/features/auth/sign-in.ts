@@ -3,6 +3,7 @@ import { sessionStateSchema, type SessionState, type SignInBody } from '#shared/
 import { apiRequest } from '../../api/api-client.ts';
 import { sessionSignedIn } from '../../api/session-gate.ts';
 import { authKeys } from './auth-keys.ts';
+import { forgetSignedInData } from './get-session.ts';
 
 /** POST /api/session: 200 with the new session state (a new CSRF token), 401 invalid_credentials, 429 rate_limited. */
 export function postSession(body: SignInBody): Promise<SessionState> {
@@ -16,7 +17,7 @@ export function useSignIn() {
     mutationFn: postSession,
     onSuccess: (session) => {
       // Nothing cached for whoever used this tab before may leak into the new session.
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
+      forgetSignedInData(queryClient);
       queryClient.setQueryData(authKeys.session(), session);
       // Other tabs follow (see app/session-sync.ts).
       if (session.user) sessionSignedIn(session.user.id);

@@ -2,8 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { apiRequest } from '../../api/api-client.ts';
 import { sessionSignedOut } from '../../api/session-gate.ts';
-import { authKeys } from './auth-keys.ts';
-import { markSignedOut } from './get-session.ts';
+import { forgetSignedInData, markSignedOut } from './get-session.ts';
 
 /** DELETE /api/session: 204. The CSRF token dies with the session; the sign-in page fetches a fresh one. */
 export function deleteSession(): Promise<void> {
@@ -21,7 +20,7 @@ export function useSignOut() {
       markSignedOut(queryClient);
       await navigate('/sign-in', { replace: true });
       // Only once the signed-in pages are gone: removing their data earlier would make them refetch it.
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
+      forgetSignedInData(queryClient);
     },
   });
 }
