@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode, type SyntheticEvent } from 'react';
 import { Button } from './button.tsx';
+import { keepTabInside } from './dialog-focus.ts';
 import './modal.css';
 import './confirm-dialog.css';
 
@@ -19,14 +20,6 @@ export interface ConfirmDialogProps extends ConfirmOptions {
   onDecide: (confirmed: boolean) => void;
   /** Where focus returns afterwards; defaults to the element that had focus when the dialog opened. */
   returnFocusTo?: HTMLElement | null;
-}
-
-const focusable = 'a[href], button, input, select, textarea, [tabindex]';
-
-function tabbableIn(container: HTMLElement): HTMLElement[] {
-  return [...container.querySelectorAll<HTMLElement>(focusable)].filter(
-    (element) => element.tabIndex >= 0 && !element.hasAttribute('disabled') && !element.closest('[hidden], [inert]'),
-  );
 }
 
 /**
@@ -90,22 +83,8 @@ export function ConfirmDialog({
       // Browsers turn Escape into a `cancel` event; handling the key keeps one behaviour everywhere.
       event.preventDefault();
       decide(false);
-    } else if (event.key === 'Tab') {
-      // The native modal already traps focus in the page; this keeps it cycling among the dialog's own controls.
-      const tabbable = tabbableIn(event.currentTarget);
-      const first = tabbable[0];
-      const last = tabbable.at(-1);
-      const active = document.activeElement;
-      const inside = active instanceof Node && event.currentTarget.contains(active);
-      if (!first || !last) {
-        event.preventDefault();
-      } else if (event.shiftKey && (active === first || !inside)) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && (active === last || !inside)) {
-        event.preventDefault();
-        first.focus();
-      }
+    } else {
+      keepTabInside(event);
     }
   }
 

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type SyntheticEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type SyntheticEvent } from 'react';
 import { Banner } from '../../ui/banner.tsx';
 import { Button } from '../../ui/button.tsx';
+import { keepTabInside } from '../../ui/dialog-focus.ts';
 import { TextField } from '../../ui/form-field.tsx';
 import { signInErrorMessage } from './sign-in-errors.ts';
 import { useSignInAgain } from './sign-in-again.ts';
@@ -14,7 +15,6 @@ export interface SignInAgainDialogProps {
   onDismiss: () => void;
 }
 
-const focusable = 'a[href], button, input, select, textarea, [tabindex]';
 
 /**
  * Signing in again without leaving the page, in a native modal <dialog> (top layer, the page behind inert).
@@ -70,24 +70,6 @@ export function SignInAgainDialog({ email: expiredEmail, onDismiss }: SignInAgai
     onDismiss();
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLDialogElement>) {
-    if (event.key !== 'Tab') return;
-    // The native modal keeps focus out of the page; this keeps it cycling among the dialog's own controls.
-    const tabbable = [...event.currentTarget.querySelectorAll<HTMLElement>(focusable)].filter(
-      (element) => element.tabIndex >= 0 && !element.hasAttribute('disabled'),
-    );
-    const first = tabbable[0];
-    const last = tabbable.at(-1);
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  }
-
   return (
     <dialog
       ref={dialogRef}
@@ -95,7 +77,7 @@ export function SignInAgainDialog({ email: expiredEmail, onDismiss }: SignInAgai
       aria-labelledby={titleId}
       aria-describedby={descriptionId}
       onCancel={onCancel}
-      onKeyDown={onKeyDown}
+      onKeyDown={keepTabInside}
     >
       <form className="sign-in-again__panel" onSubmit={handleSubmit}>
         <div className="sign-in-again__text">
