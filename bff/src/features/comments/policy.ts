@@ -1,9 +1,8 @@
 import { and, eq, exists, type SQL } from 'drizzle-orm';
-import type { SnipVisibility } from '#shared/contracts/snips.ts';
 import type { Database } from '../../db/client.ts';
 import { comments, snips } from '../../db/schema.ts';
 import type { Actor } from '../../plugins/session.ts';
-import { snipsVisibleTo } from '../snips/policy.ts';
+import { isVisibleTo, snipsVisibleTo, type SnipFacts } from '../snips/policy.ts';
 
 /** Comments are as visible as their snip, in the actor's current workspace: the snip scope decides. */
 export function commentsVisibleTo(db: Database, actor: Actor): SQL {
@@ -20,17 +19,11 @@ export const canComment = (actor: Actor) => actor.role !== 'viewer';
 
 /**
  * Which of these people may read the snip now, so only they are told of a comment: current members of its
- * workspace, and for a private snip its author and the members it is shared with. The snip scope's rule, applied
- * to people other than the actor (the property test in snips/policy.property.test.ts holds the scope to the same
- * rule).
+ * workspace who would see it there, by the snip scope's own rule in TypeScript (`isVisibleTo`, which the property
+ * test in snips/policy.property.test.ts holds to the scope).
  */
-export function readersAmong(
-  candidates: Iterable<string>,
-  snip: { authorId: string; visibility: SnipVisibility },
-  memberIds: Set<string>,
-  sharedWith: Set<string>,
-): string[] {
+export function readersAmong(candidates: Iterable<string>, snip: SnipFacts, memberIds: Set<string>, sharedWith: Set<string>): string[] {
   return [...candidates].filter(
-    (userId) => memberIds.has(userId) && (snip.visibility !== 'private' || userId === snip.authorId || sharedWith.has(userId)),
+    (userId) => memberIds.has(userId) && isVisibleTo({ userId, workspaceId: snip.workspaceId }, { ...snip, sharedWithActor: sharedWith.has(userId) }),
   );
 }

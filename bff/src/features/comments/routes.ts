@@ -7,6 +7,7 @@ import { actorOf } from '../../plugins/session.ts';
 import { notify } from '../notifications/queries.ts';
 import { listMembers } from '../workspaces/queries.ts';
 import { bumpSnipActivity, findSnip, snipStreamSnapshot } from '../snips/queries.ts';
+import { snipFacts } from '../snips/policy.ts';
 import { shareRecipients } from '../snips/share-queries.ts';
 import { canComment, readersAmong } from './policy.ts';
 import { insertComment, listComments, otherCommenters } from './queries.ts';
@@ -38,7 +39,7 @@ const commentRoutes: FastifyPluginAsyncZod = async (fastify) => {
         candidates.delete(actor.userId);
         const members = new Set((await listMembers(tx, actor)).map((member) => member.userId));
         const sharedWith = new Set(await shareRecipients(tx, actor, snip.id));
-        const recipients = readersAmong(candidates, { authorId: snip.author.id, visibility: snip.visibility }, members, sharedWith);
+        const recipients = readersAmong(candidates, snipFacts(snip), members, sharedWith);
         const notified = await notify(tx, recipients, { kind: 'comment', workspaceId: snip.workspaceId, actorId: actor.userId, snipId: snip.id, createdAt: now });
         return { comment, notified };
       });

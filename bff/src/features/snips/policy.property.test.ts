@@ -160,7 +160,7 @@ it('the readers told of a comment are exactly the members who would see the snip
         const members = new Set(actors.filter((actor) => actor.workspaceId === workspaceId).map((actor) => actor.userId));
         const sharedWith = new Set(world.shares.filter((share) => share.snip === s).map((share) => uuid(2, share.user)));
         const expected = actors.filter((actor) => actor.workspaceId === workspaceId && oracle.sees(world, actor, s)).map((actor) => actor.userId);
-        const readers = readersAmong(everyone, { authorId: uuid(2, snip.author), visibility: snip.visibility }, members, sharedWith);
+        const readers = readersAmong(everyone, { workspaceId, authorId: uuid(2, snip.author), visibility: snip.visibility }, members, sharedWith);
         expect(sorted(readers)).toEqual(sorted(expected));
       });
     }),

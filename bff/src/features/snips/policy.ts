@@ -1,6 +1,6 @@
 import { and, eq, exists, ne, or, sql, type SQL } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
-import type { SnipVisibility } from '#shared/contracts/snips.ts';
+import type { Snip, SnipVisibility } from '#shared/contracts/snips.ts';
 import { snips, snipShares } from '../../db/schema.ts';
 import type { Actor } from '../../plugins/session.ts';
 
@@ -42,7 +42,10 @@ export function snipSharesVisibleTo(actor: Actor): SQL {
   );
 }
 
-type SnipFacts = { workspaceId: string; authorId: string; visibility: SnipVisibility };
+/** What the rules below ask of a snip. */
+export type SnipFacts = { workspaceId: string; authorId: string; visibility: SnipVisibility };
+
+export const snipFacts = (snip: Snip): SnipFacts => ({ workspaceId: snip.workspaceId, authorId: snip.author.id, visibility: snip.visibility });
 
 const managesWorkspace = (actor: Actor) => actor.role === 'owner' || actor.role === 'admin';
 
@@ -50,7 +53,7 @@ const managesWorkspace = (actor: Actor) => actor.role === 'owner' || actor.role 
  * The scope's rule for one snip, in TypeScript (the property test holds the two together). `sharedWithActor`:
  * the snip is shared with the actor.
  */
-export const isVisibleTo = (actor: Actor, snip: SnipFacts & { sharedWithActor: boolean }) =>
+export const isVisibleTo = (actor: Pick<Actor, 'userId' | 'workspaceId'>, snip: SnipFacts & { sharedWithActor: boolean }) =>
   snip.visibility === 'public' ||
   (snip.workspaceId === actor.workspaceId && (snip.visibility !== 'private' || snip.authorId === actor.userId || snip.sharedWithActor));
 
