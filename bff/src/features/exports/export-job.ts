@@ -1,10 +1,10 @@
-import { and, count, desc, eq, lt, or } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { createExportBodySchema, type ExportFile } from '#shared/contracts/jobs.ts';
 import type { Database } from '../../db/client.ts';
 import { exportFiles, snips, users } from '../../db/schema.ts';
 import { JobFailure, type JobResult, type RunningJob } from '../jobs/job-lifecycle.ts';
 import { snipsVisibleTo } from '../snips/policy.ts';
-import { snipFilterCondition } from '../snips/queries.ts';
+import { newestFirst, olderThan, snipFilterCondition, toSnipFields, type Keyset } from '../snips/queries.ts';
 
 /** An export is built in memory: past this many snips, narrow it with filters. */
 export const maxSnipsPerExport = 10_000;
@@ -29,7 +29,7 @@ export async function exportSnips(db: Database, job: RunningJob, now: () => Date
   await job.progress(0, total);
 
   const exported: ExportFile['snips'] = [];
-  let after: { createdAt: Date; id: string } | undefined;
+  let after: Keyset | undefined;
   for (;;) {
     const batch = await db
       .select({
@@ -46,12 +46,10 @@ export async function exportSnips(db: Database, job: RunningJob, now: () => Date
       })
       .from(snips)
       .innerJoin(users, eq(users.id, snips.authorId))
-      .where(and(selected, after && or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id)))))
-      .orderBy(desc(snips.createdAt), desc(snips.id))
+      .where(and(selected, after && olderThan(after)))
+      .orderBy(...newestFirst)
       .limit(batchSize);
-    for (const { authorId, authorName, createdAt, updatedAt, ...snip } of batch) {
-      exported.push({ ...snip, author: { id: authorId, name: authorName }, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() });
-    }
+    exported.push(...batch.map(toSnipFields));
     const last = batch.at(-1);
     // Snips added while exporting may push the count past the first total.
     await job.progress(exported.length, Math.max(total, exported.length));

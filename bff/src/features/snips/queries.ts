@@ -27,7 +27,8 @@ const snipColumns = {
 
 type RowWithAuthor = { authorId: string; authorName: string; createdAt: Date; updatedAt: Date };
 
-const toSnipFields = <Row extends RowWithAuthor>({ authorId, authorName, createdAt, updatedAt, ...row }: Row) => ({
+/** A row as the contracts show it: the author as an object, times as ISO strings. */
+export const toSnipFields = <Row extends RowWithAuthor>({ authorId, authorName, createdAt, updatedAt, ...row }: Row) => ({
   ...row,
   author: { id: authorId, name: authorName },
   createdAt: createdAt.toISOString(),
@@ -40,12 +41,20 @@ const visibleInCurrentWorkspace = (actor: Actor) => and(snipsVisibleTo(actor), e
 /** 128 random bits: the link is the only key to a public snip. */
 export const newPublicSlug = () => randomBytes(16).toString('base64url');
 
-/** A keyset cursor: the (created_at, id) of the last row served, so pages stay stable while rows are added. */
+/** The (created_at, id) of the last row served: pages stay stable while rows are added. */
+export type Keyset = { createdAt: Date; id: string };
+
+/** Newest first, and the rows that come after `after` in that order: every keyset page reads with these two. */
+export const newestFirst = [desc(snips.createdAt), desc(snips.id)] as const;
+export const olderThan = (after: Keyset) =>
+  or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id)));
+
+/** A keyset cursor, encoded for the client. */
 function encodeCursor(row: { createdAt: string; id: string }): string {
   return Buffer.from(`${row.createdAt}|${row.id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {
+export function decodeCursor(cursor: string): Keyset | undefined {
   const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
   const at = new Date(createdAt ?? '');
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -85,7 +94,7 @@ export function snipFilterCondition(filters: SnipFilters): SQL | undefined {
 export async function listSnips(
   db: Database,
   actor: Actor,
-  page: { limit: number; after?: { createdAt: Date; id: string } | undefined; filters?: SnipFilters },
+  page: { limit: number; after?: Keyset | undefined; filters?: SnipFilters },
 ): Promise<SnipPage> {
   const { after, filters = {} } = page;
   const rows = await db
@@ -96,10 +105,10 @@ export async function listSnips(
       and(
         visibleInCurrentWorkspace(actor),
         snipFilterCondition(filters),
-        after && or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id))),
+        after && olderThan(after),
       ),
     )
-    .orderBy(desc(snips.createdAt), desc(snips.id))
+    .orderBy(...newestFirst)
     .limit(page.limit + 1);
   const items = rows.slice(0, page.limit).map(({ excerpt, ...row }) => ({ ...toSnipFields(row), excerpt }));
   const last = items.at(-1);
