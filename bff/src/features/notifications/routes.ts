@@ -23,8 +23,10 @@ const notificationRoutes: FastifyPluginAsyncZod = async (fastify) => {
 
   fastify.post('/notifications/:id/read', { schema: { params: notificationParamsSchema, response: { 204: z.null() } } }, async (request, reply) => {
     const actor = actorOf(request);
-    if (!(await notificationExists(db, actor, request.params.id))) throw notFound('The notification');
-    await announce(actor.userId, await markRead(db, actor, clock.now(), request.params.id));
+    const seq = await markRead(db, actor, clock.now(), request.params.id);
+    // Nothing changed: read already, or not the actor's (only then is it worth asking which).
+    if (seq === undefined && !(await notificationExists(db, actor, request.params.id))) throw notFound('The notification');
+    await announce(actor.userId, seq);
     return reply.code(204).send(null);
   });
 

@@ -2,27 +2,24 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   createSnipBodySchema, snipIdParamsSchema, snipListQuerySchema, snipPageSchema, snipSchema, updateSnipBodySchema,
-  type Snip,
 } from '#shared/contracts/snips.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
 import { streamName } from '#shared/realtime/messages.ts';
 import type { Database } from '../../db/client.ts';
-import { bumpWorkspaceActivity, workspaceStreamSnapshot } from '../workspaces/queries.ts';
-import { canCreateSnip, canDeleteSnip, canEditSnip } from './policy.ts';
+import type { StreamSnapshot } from '../../plugins/realtime.ts';
+import { bumpWorkspaceActivity } from '../workspaces/queries.ts';
+import { canCreateSnip, canDeleteSnip, canEditSnip, snipFacts } from './policy.ts';
 import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, snipStreamSnapshot, updateSnip } from './queries.ts';
 import { dropSharesByOthers } from './share-queries.ts';
 import shareRoutes from './share-routes.ts';
-
-const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: snip.author.id, visibility: snip.visibility });
 
 const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
 
-  // Lists are per reader (private snips), so the workspace stream says only "changed": each reader refetches.
-  const announceWorkspaceChange = async (actor: Actor) => {
-    const live = await workspaceStreamSnapshot(db, actor, actor.workspaceId);
+  /** After the commit: the workspace's stream moved (`bumpWorkspaceActivity`) in the change's transaction. */
+  const announceWorkspaceChange = async (actor: Actor, live: StreamSnapshot | undefined) => {
     if (live) await fastify.realtime.publish(streamName('workspace', actor.workspaceId), live);
   };
 
@@ -51,12 +48,13 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const actor = actorOf(request);
     if (!canCreateSnip(actor)) throw new AppError(403, 'forbidden', 'Viewers cannot create snips.');
     // A create retried after signing in again (same Idempotency-Key) lands once.
+    let workspaceChange: StreamSnapshot | undefined;
     const snip = await fastify.idempotently(request, reply, async (tx) => {
       const id = await insertSnip(tx, actor, request.body, clock.now());
-      await bumpWorkspaceActivity(tx, actor);
+      workspaceChange = await bumpWorkspaceActivity(tx, actor);
       return { statusCode: 201, body: await findVisibleSnip(actor, id, tx) };
     });
-    await announceWorkspaceChange(actor);
+    await announceWorkspaceChange(actor, workspaceChange);
     return snip;
   });
 
@@ -69,6 +67,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     { schema: { params: snipIdParamsSchema, body: updateSnipBodySchema, response: { 200: snipSchema } } },
     async (request, reply) => {
       const actor = actorOf(request);
+      let workspaceChange: StreamSnapshot | undefined;
       // One transaction, so a 409 also undoes the shares dropped on the way to private.
       const snip = await fastify.idempotently(request, reply, (database) => database.transaction(async (tx) => {
         const snip = await findVisibleSnip(actor, request.params.id, tx);
@@ -82,10 +81,10 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
             details: { currentVersion: snip.version },
           });
         }
-        await bumpWorkspaceActivity(tx, actor);
+        workspaceChange = await bumpWorkspaceActivity(tx, actor);
         return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
       }));
-      await announceWorkspaceChange(actor);
+      await announceWorkspaceChange(actor, workspaceChange);
       const live = await snipStreamSnapshot(db, actor, snip.id);
       // A visibility change may change who may watch: then every subscriber is authorized again.
       if (live) await fastify.realtime.publish(streamName('snip', snip.id), request.body.visibility === undefined ? live : { seq: live.seq });
@@ -100,11 +99,11 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
       throw new AppError(403, 'forbidden', 'You cannot delete this snip.');
     }
     const live = await snipStreamSnapshot(db, actor, snip.id);
-    await db.transaction(async (tx) => {
+    const workspaceChange = await db.transaction(async (tx) => {
       await deleteSnip(tx, actor, snip.id);
-      await bumpWorkspaceActivity(tx, actor);
+      return bumpWorkspaceActivity(tx, actor);
     });
-    await announceWorkspaceChange(actor);
+    await announceWorkspaceChange(actor, workspaceChange);
     if (live) {
       await fastify.realtime.publish(streamName('snip', snip.id), { seq: live.seq + 1, state: { ...live.state, deleted: true } });
     }

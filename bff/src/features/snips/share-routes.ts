@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { shareSnipBodySchema, snipShareListSchema, snipShareParamsSchema, snipShareSchema } from '#shared/contracts/snip-shares.ts';
-import { snipIdParamsSchema, type Snip } from '#shared/contracts/snips.ts';
+import { snipIdParamsSchema } from '#shared/contracts/snips.ts';
 import { streamName } from '#shared/realtime/messages.ts';
 import type { Database } from '../../db/client.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf, type Actor } from '../../plugins/session.ts';
 import { notify } from '../notifications/queries.ts';
 import { listMembers } from '../workspaces/queries.ts';
-import { canRevokeShare, canShareSnip } from './policy.ts';
+import { canRevokeShare, canShareSnip, snipFacts } from './policy.ts';
 import { findSnip } from './queries.ts';
 import { deleteShare, findShare, insertShare, listShares } from './share-queries.ts';
-
-const snipFacts = (snip: Snip) => ({ workspaceId: snip.workspaceId, authorId: snip.author.id, visibility: snip.visibility });
 
 const recipientIssue = (status: 400 | 422, message: string) =>
   new AppError(status, 'invalid_request', `The snip cannot be shared with that person: ${message}.`, {

@@ -65,14 +65,20 @@ export async function changeMembership(db: Database, actor: Actor, userId: strin
   });
 }
 
-/** Bumps the current workspace's stream sequence inside a change's transaction; returns the new value. */
-export async function bumpWorkspaceActivity(db: Database, actor: Actor): Promise<number | undefined> {
+// Lists are per reader (private snips), so the workspace stream says only "changed": each reader refetches.
+const workspaceStreamState = { kind: 'workspace' as const };
+
+/**
+ * Bumps the current workspace's stream sequence inside a change's transaction; returns the stream's new state, to
+ * publish once the transaction has committed.
+ */
+export async function bumpWorkspaceActivity(db: Database, actor: Actor) {
   const [row] = await db
     .update(workspaces)
     .set({ activitySeq: sql`${workspaces.activitySeq} + 1` })
     .where(and(workspacesVisibleTo(db, actor), eq(workspaces.id, actor.workspaceId)))
     .returning({ seq: workspaces.activitySeq });
-  return row?.seq;
+  return row && { seq: row.seq, state: workspaceStreamState };
 }
 
 /** The `workspace:<id>` stream: only the actor's current workspace, where all their snip pages are. */
@@ -82,5 +88,5 @@ export async function workspaceStreamSnapshot(db: Database, actor: Actor, worksp
     .select({ seq: workspaces.activitySeq })
     .from(workspaces)
     .where(and(workspacesVisibleTo(db, actor), eq(workspaces.id, workspaceId)));
-  return row && { seq: row.seq, state: { kind: 'workspace' as const } };
+  return row && { seq: row.seq, state: workspaceStreamState };
 }
