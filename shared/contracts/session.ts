@@ -52,6 +52,7 @@ export const csrfHeader = 'x-csrf-token';
 
 /**
  * Sent by the fetch client with every unsafe request, the same key on each retry of one call. The BFF stores the
- * first response per user and key (snip create and update) and replays it, so a retried change lands once.
+ * first response per user and key (creating or changing a snip, sharing it, starting or retrying a job) and
+ * replays it, so a retried change lands once.
  */
 export const idempotencyHeader = 'idempotency-key';
