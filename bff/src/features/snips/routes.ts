@@ -68,8 +68,8 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     async (request, reply) => {
       const actor = actorOf(request);
       let workspaceChange: StreamSnapshot | undefined;
-      // One transaction, so a 409 also undoes the shares dropped on the way to private.
-      const snip = await fastify.idempotently(request, reply, (database) => database.transaction(async (tx) => {
+      // One transaction (idempotently's), so a 409 also undoes the shares dropped on the way to private.
+      const snip = await fastify.idempotently(request, reply, async (tx) => {
         const snip = await findVisibleSnip(actor, request.params.id, tx);
         if (!canEditSnip(actor, snipFacts(snip))) {
           throw new AppError(403, 'forbidden', 'You cannot edit this snip.');
@@ -83,7 +83,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
         }
         workspaceChange = await bumpWorkspaceActivity(tx, actor);
         return { statusCode: 200, body: await findVisibleSnip(actor, snip.id, tx) };
-      }));
+      });
       await announceWorkspaceChange(actor, workspaceChange);
       const live = await snipStreamSnapshot(db, actor, snip.id);
       // A visibility change may change who may watch: then every subscriber is authorized again.

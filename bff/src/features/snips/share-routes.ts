@@ -45,20 +45,18 @@ const shareRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const { userId } = request.body;
       let notified: { userId: string; seq: number }[] = [];
       // A retry with the same Idempotency-Key replays the first answer; sharing again without one answers 200.
-      const share = await fastify.idempotently(request, reply, (database) =>
-        database.transaction(async (tx) => {
-          const snip = await findShareableSnip(actor, request.params.id, tx);
-          if (userId === actor.userId) throw recipientIssue(400, 'you cannot share a snip with yourself');
-          // The snip is in the actor's current workspace (the scope says so), so its members are the actor's.
-          if ((await listMembers(tx, actor, userId)).length === 0) throw recipientIssue(422, 'not a member of this workspace');
-          const now = clock.now();
-          const created = await insertShare(tx, actor, snip.id, userId, now);
-          if (created) {
-            notified = await notify(tx, [userId], { kind: 'snip_shared', workspaceId: snip.workspaceId, actorId: actor.userId, snipId: snip.id, createdAt: now });
-          }
-          return { statusCode: created ? 201 : 200, body: (await findShare(tx, actor, snip.id, userId))! };
-        }),
-      );
+      const share = await fastify.idempotently(request, reply, async (tx) => {
+        const snip = await findShareableSnip(actor, request.params.id, tx);
+        if (userId === actor.userId) throw recipientIssue(400, 'you cannot share a snip with yourself');
+        // The snip is in the actor's current workspace (the scope says so), so its members are the actor's.
+        if ((await listMembers(tx, actor, userId)).length === 0) throw recipientIssue(422, 'not a member of this workspace');
+        const now = clock.now();
+        const created = await insertShare(tx, actor, snip.id, userId, now);
+        if (created) {
+          notified = await notify(tx, [userId], { kind: 'snip_shared', workspaceId: snip.workspaceId, actorId: actor.userId, snipId: snip.id, createdAt: now });
+        }
+        return { statusCode: created ? 201 : 200, body: (await findShare(tx, actor, snip.id, userId))! };
+      });
       // After the commit: the recipient's bell counts it at once.
       for (const recipient of notified) await fastify.realtime.publish(streamName('user', recipient.userId), { seq: recipient.seq });
       return share;
