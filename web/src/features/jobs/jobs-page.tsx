@@ -39,8 +39,8 @@ function RecentJobs({ workspaceId }: { workspaceId: string }) {
         </div>
       </header>
       {jobs.length === 0 ? (
-        <div className="job-list-empty">
-          <p className="job-list-empty__title">No exports yet</p>
+        <div className="empty-state">
+          <p className="empty-state__title">No exports yet</p>
           <p>Choose some filters on the snips list and press Export: the file shows up here when it is ready.</p>
         </div>
       ) : (

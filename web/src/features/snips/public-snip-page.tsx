@@ -100,7 +100,7 @@ function PublicFrame({ children }: { children: ReactNode }) {
     <div className="public-frame">
       <header className="public-frame__header">
         <div className="public-frame__inner">
-          <span className="public-frame__brand">Snipdesk</span>
+          <span className="brand">Snipdesk</span>
           {session?.user ? (
             <ButtonLink to="/snips">Open Snipdesk</ButtonLink>
           ) : (
