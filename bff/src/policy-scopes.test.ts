@@ -21,8 +21,7 @@ const scopes: Record<string, string> = {
 };
 
 const exemptions: Record<string, { tables: string[]; why: string }> = {
-  'plugins/session.ts': { tables: ['workspaces', 'memberships'], why: 'derives the actor itself from the session' },
-  'features/auth/queries.ts': { tables: ['workspaces', 'memberships'], why: 'picks the workspace a new session starts in, before there is an actor' },
+  'plugins/session.ts': { tables: ['workspaces', 'memberships'], why: 'derives the actor itself: from the session, or the workspaces a new session may start in' },
   'features/snips/policy.ts': { tables: ['snips', 'snipShares'], why: 'defines the scopes; the snip scope reads the viewer’s own shares' },
   'features/workspaces/policy.ts': { tables: ['workspaces', 'memberships'], why: 'defines the scopes' },
   'features/jobs/policy.ts': { tables: ['jobs'], why: 'defines the scope' },

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { and, asc, eq, lt } from 'drizzle-orm';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import { sessionEndReasons, type SessionEndReason } from '#shared/realtime/messages.ts';
+import type { Database } from '../db/client.ts';
 import { memberships, sessions, users, workspaces } from '../db/schema.ts';
 import { AppError } from './errors.ts';
 
@@ -74,6 +75,19 @@ export function actorOf(request: FastifyRequest): Actor {
 /** Who the actor is, whichever way the workspace part is found. */
 const actorUserColumns = { userId: users.id, email: users.email, name: users.name, isPm: users.isPm };
 
+/**
+ * The user's workspaces, oldest membership first: the first is where a fresh session starts, and where a session
+ * carries on when its member is removed from the current one.
+ */
+export function membershipsOf(db: Database, userId: string) {
+  return db
+    .select({ workspaceId: workspaces.id, workspaceName: workspaces.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt), asc(workspaces.name));
+}
+
 const hashSessionId = (raw: string) => createHash('sha256').update(raw).digest('base64url');
 
 async function sessionPlugin(fastify: FastifyInstance) {
@@ -117,7 +131,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
     if (now >= row.expiresAt || now.getTime() >= idleDeadline) return { status: 'expired' };
     // Removed from the current workspace: carry on in another of the user's workspaces, if any is left.
     const { workspaceId, workspaceName, role } = row;
-    const workspace = role ? { workspaceId, workspaceName, role } : await firstWorkspaceOf(row.userId);
+    const workspace = role ? { workspaceId, workspaceName, role } : (await membershipsOf(db, row.userId).limit(1))[0];
     if (!workspace) return { status: 'expired' };
     const moved = workspace.workspaceId !== row.workspaceId;
     if (moved || (touch && now.getTime() - row.lastSeenAt.getTime() >= touchIntervalMs)) {
@@ -144,17 +158,6 @@ async function sessionPlugin(fastify: FastifyInstance) {
     request.sessionStatus = session.status;
     if (session.status === 'active') request.actor = session.actor;
   });
-
-  async function firstWorkspaceOf(userId: string) {
-    const [workspace] = await db
-      .select({ workspaceId: workspaces.id, workspaceName: workspaces.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
-      .where(eq(memberships.userId, userId))
-      .orderBy(asc(memberships.createdAt))
-      .limit(1);
-    return workspace;
-  }
 
   // Published after the change is stored; a lost announcement is caught by the gateway's periodic check.
   const announceEnd = (idHash: string, reason: SessionEndReason) =>

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { profileSchema, sessionStateSchema, signInBodySchema, type SessionUser } from '#shared/contracts/session.ts';
 import { switchWorkspaceBodySchema } from '#shared/contracts/workspaces.ts';
-import { actorOf, type Actor } from '../../plugins/session.ts';
+import { actorOf, membershipsOf, type Actor } from '../../plugins/session.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { findWorkspace } from '../workspaces/queries.ts';
 import { verifyPassword } from './password.ts';
-import { findUserByEmail, listMemberships } from './queries.ts';
+import { findUserByEmail } from './queries.ts';
 import { createSignInLimiter } from './sign-in-limiter.ts';
 
 const toSessionUser = (actor: Actor): SessionUser => ({
@@ -36,7 +36,7 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
         await limiter.recordFailure(email, request.ip);
         throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
       }
-      const [home] = await listMemberships(fastify.db, user.id);
+      const [home] = await membershipsOf(fastify.db, user.id);
       if (!home) throw new AppError(403, 'forbidden', 'This account does not belong to any workspace yet.');
       await limiter.recordSuccess(email);
       // A new id at every sign-in: a session id planted before sign-in is worthless after it.
@@ -79,7 +79,7 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
         name: actor.name,
         isPm: actor.isPm,
         currentWorkspaceId: actor.workspaceId,
-        memberships: await listMemberships(fastify.db, actor.userId),
+        memberships: await membershipsOf(fastify.db, actor.userId),
       };
     },
   );
