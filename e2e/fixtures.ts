@@ -1,4 +1,4 @@
-import { test as base, expect, type APIRequestContext, type Browser, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /** The accounts the BFF seeds on a fresh embedded database; all share one password. */
 export const demoUsers = {
@@ -69,11 +69,16 @@ export async function expireSession(page: Page): Promise<void> {
   expect(response.status()).toBe(204);
 }
 
-/** Creates a workspace-visible plain-text snip through the API, as the page's signed-in user. */
-export async function createSnip(page: Page, title: string, body = 'Written for an end-to-end test.'): Promise<SavedSnip> {
+/** Creates a plain-text snip (workspace-visible unless told otherwise) through the API, as the page's signed-in user. */
+export async function createSnip(
+  page: Page,
+  title: string,
+  body = 'Written for an end-to-end test.',
+  visibility: 'private' | 'workspace' | 'public' = 'workspace',
+): Promise<SavedSnip> {
   const response = await page.request.post('/api/snips', {
     headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
-    data: { title, language: 'plaintext', visibility: 'workspace', tags: [], body },
+    data: { title, language: 'plaintext', visibility, tags: [], body },
   });
   expect(response.status()).toBe(201);
   return (await response.json()) as SavedSnip;
@@ -81,14 +86,6 @@ export async function createSnip(page: Page, title: string, body = 'Written for 
 
 /** A title no other test (or repeat of this one) uses, so parallel tests never see each other's snips. */
 export const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
-
-/** Another person (or the same one on another device): a browser context of its own, signed in. */
-export async function signedInElsewhere(browser: Browser, baseURL: string | undefined, user: DemoUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await signIn(page, user);
-  return page;
-}
 
 /** Marks the document, so a test can tell that the page was neither reloaded nor left. */
 export async function markDocument(page: Page): Promise<() => Promise<boolean>> {
@@ -105,10 +102,28 @@ export async function unreadOf(page: Page): Promise<number> {
   return ((await response.json()) as { unread: number }).unread;
 }
 
+/** The header's live-updates indicator. */
+export const liveIndicator = (page: Page) => page.getByRole('banner').getByRole('status');
+/** The header's notification bell, whatever its count. */
+export const bell = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Notifications/ });
+/** The bell's accessible name for an unread count. */
+export const bellNamed = (unread: number) => (unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`);
+export const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
+export const commentBodies = (page: Page) => page.getByRole('region', { name: /^Comments/ }).getByRole('listitem');
+export const viewingNow = (page: Page) => page.getByRole('list', { name: 'Viewing now:' });
+/** Who the page shows as viewing the snip, as assistive technology reads it (the initials are decoration). */
+export const viewersAre = (page: Page, names: string[]) =>
+  expect(viewingNow(page)).toMatchAriaSnapshot(`- list "Viewing now:":\n${names.map((name) => `  - listitem: ${name}\n`).join('')}`);
+
 interface Fixtures {
   signInPage: SignInPage;
   /** Signs in as a demo user from the sign-in page and waits until the app has let them in. */
   signInAs: (user: DemoUser) => Promise<void>;
+  /**
+   * Another person (or the same one on another device): a browser context of its own on `origin` (the test's
+   * baseURL unless given), signed in. Closed when the test ends.
+   */
+  signedInElsewhere: (user: DemoUser, origin?: string) => Promise<Page>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -117,6 +132,17 @@ export const test = base.extend<Fixtures>({
   },
   signInAs: async ({ page }, use) => {
     await use((user) => signIn(page, user));
+  },
+  signedInElsewhere: async ({ browser, baseURL }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (user, origin = baseURL) => {
+      const context = await browser.newContext({ baseURL: origin });
+      contexts.push(context);
+      const page = await context.newPage();
+      await signIn(page, user);
+      return page;
+    });
+    await Promise.all(contexts.map((context) => context.close()));
   },
 });
 

@@ -1,4 +1,4 @@
-import { expect, signIn, test } from './fixtures.ts';
+import { expect, test, uniqueTitle } from './fixtures.ts';
 
 test('a public link reads signed out, and stops working once the snip is no longer public', async ({
   page,
@@ -6,7 +6,7 @@ test('a public link reads signed out, and stops working once the snip is no long
   browser,
   signInAs,
 }) => {
-  const title = `Shared retry helper ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
+  const title = uniqueTitle('Shared retry helper');
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await signInAs('member');
 
@@ -68,24 +68,18 @@ test('a public link reads signed out, and stops working once the snip is no long
   await expect(page).toHaveURL(/\/snips$/);
 });
 
-test('someone signed in elsewhere reads a public link too, and can open Snipdesk from it', async ({ page, browser, signInAs }) => {
+test('someone signed in elsewhere reads a public link too, and can open Snipdesk from it', async ({ page, signInAs, signedInElsewhere }) => {
   await signInAs('member');
   await page.getByRole('list', { name: 'Snips' }).getByRole('link', { name: 'Retry with exponential backoff' }).click();
   const address = await page.getByRole('textbox', { name: 'Public link' }).inputValue();
 
-  const outsiderContext = await browser.newContext();
-  try {
-    const outsider = await outsiderContext.newPage();
-    await signIn(outsider, 'outsider');
-    await outsider.goto(address);
-    await expect(outsider.getByRole('heading', { level: 1, name: 'Retry with exponential backoff' })).toBeVisible();
-    await expect(outsider.getByText('Shared from Acme on Snipdesk')).toBeVisible();
-    await outsider.getByRole('link', { name: 'Open Snipdesk' }).click();
-    await expect(outsider).toHaveURL(/\/snips$/);
-    await expect(outsider.getByRole('banner')).toContainText('Globex');
-  } finally {
-    await outsiderContext.close();
-  }
+  const outsider = await signedInElsewhere('outsider');
+  await outsider.goto(address);
+  await expect(outsider.getByRole('heading', { level: 1, name: 'Retry with exponential backoff' })).toBeVisible();
+  await expect(outsider.getByText('Shared from Acme on Snipdesk')).toBeVisible();
+  await outsider.getByRole('link', { name: 'Open Snipdesk' }).click();
+  await expect(outsider).toHaveURL(/\/snips$/);
+  await expect(outsider.getByRole('banner')).toContainText('Globex');
 });
 
 test('an address that was never shared shows the public not-found page, signed out', async ({ page, signInPage }) => {

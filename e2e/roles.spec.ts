@@ -1,4 +1,4 @@
-import { expect, signIn, test } from './fixtures.ts';
+import { expect, test } from './fixtures.ts';
 
 // Seeded in Acme: "Find slow queries" is written by the owner, "Release checklist" by the member.
 
@@ -46,22 +46,16 @@ test('a member is offered to edit their own snips only', async ({ page, signInAs
   await expect(page.getByRole('button', { name: 'Delete', exact: true })).toBeVisible();
 });
 
-test("an outsider who opens the address of another workspace's snip gets the not-found page", async ({ page, browser, signInAs }) => {
+test("an outsider who opens the address of another workspace's snip gets the not-found page", async ({ page, signInAs, signedInElsewhere }) => {
   await signInAs('member');
   await page.getByRole('list', { name: 'Snips' }).getByRole('link', { name: 'Find slow queries' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Find slow queries' })).toBeVisible();
   const address = new URL(page.url()).pathname;
 
-  const outsiderContext = await browser.newContext();
-  try {
-    const outsider = await outsiderContext.newPage();
-    await signIn(outsider, 'outsider');
-    await expect(outsider.getByRole('banner')).toContainText('Globex');
-    await outsider.goto(address);
-    await expect(outsider.getByRole('heading', { name: 'Page not found' })).toBeVisible();
-    await expect(outsider.getByText('pg_stat_statements')).toHaveCount(0);
-    await expect(outsider.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  } finally {
-    await outsiderContext.close();
-  }
+  const outsider = await signedInElsewhere('outsider');
+  await expect(outsider.getByRole('banner')).toContainText('Globex');
+  await outsider.goto(address);
+  await expect(outsider.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(outsider.getByText('pg_stat_statements')).toHaveCount(0);
+  await expect(outsider.getByRole('button', { name: 'Sign out' })).toBeVisible();
 });

@@ -1,9 +1,7 @@
 import type { Page } from '@playwright/test';
-import { createSnip, demoPassword, demoUsers, expect, expireSession, signIn, SignInPage, test, uniqueTitle } from './fixtures.ts';
+import { createSnip, demoPassword, demoUsers, expect, expiredBanner, expireSession, signIn, SignInPage, test, uniqueTitle } from './fixtures.ts';
 
 // Two tabs of one browser: two pages in the same context share the session cookie and the BroadcastChannel.
-
-const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
 
 /** Tab A on the list showing a fresh snip, tab B on the list too; the session then expires under both. */
 async function twoTabsThenExpiry(page: Page) {

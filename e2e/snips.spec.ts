@@ -1,7 +1,7 @@
-import { expect, test } from './fixtures.ts';
+import { expect, test, uniqueTitle } from './fixtures.ts';
 
 test('a member writes a snip, finds it in the list, edits it, deletes it and signs out', async ({ page, signInAs }) => {
-  const title = `Retry with backoff ${test.info().testId}-${Date.now()}`;
+  const title = uniqueTitle('Retry with backoff');
   const editedTitle = `${title} (edited)`;
 
   await signInAs('member');

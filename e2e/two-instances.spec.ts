@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { startFailoverProxy, type FailoverProxy } from './failover-proxy.ts';
-import { createSnip, type DemoUser, expect, markDocument, type SavedSnip, signIn, test, uniqueTitle } from './fixtures.ts';
+import { commentBodies, createSnip, expect, liveIndicator, markDocument, type SavedSnip, test, uniqueTitle, viewersAre } from './fixtures.ts';
 
 // One deployment of two BFF instances (one PostgreSQL database, one Redis) behind a load balancer, seen from real
 // browsers: a change made through one instance reaches a page connected to the other, and when an instance crashes
@@ -180,21 +180,6 @@ test.afterEach(async () => {
   await killStarted();
 });
 
-/** A browser context of its own on `origin` (the proxy, or one instance directly), signed in as a demo user. */
-async function signedInAt(browser: Browser, origin: string, user: DemoUser): Promise<Page> {
-  const context = await browser.newContext({ baseURL: origin });
-  const page = await context.newPage();
-  await signIn(page, user);
-  return page;
-}
-
-const liveIndicator = (page: Page) => page.getByRole('banner').getByRole('status');
-const commentBodies = (page: Page) => page.getByRole('region', { name: /^Comments/ }).getByRole('listitem');
-const viewersAre = (page: Page, names: string[]) =>
-  expect(page.getByRole('list', { name: 'Viewing now:' })).toMatchAriaSnapshot(
-    `- list "Viewing now:":\n${names.map((name) => `  - listitem: ${name}\n`).join('')}`,
-  );
-
 async function openSnip(page: Page, snip: SavedSnip) {
   await page.goto(`/snips/${snip.id}`);
   await expect(page.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
@@ -207,111 +192,97 @@ async function comment(page: Page, body: string, countAfter: number) {
   await expect(commentBodies(page)).toHaveCount(countAfter);
 }
 
-test('a comment posted through one instance shows live in a browser connected to the other', async ({ browser }) => {
+test('a comment posted through one instance shows live in a browser connected to the other', async ({ signedInElsewhere }) => {
   const { b, proxy } = deployment!;
   // The owner's browser knows only the load balancer's origin, which sends everything to A while A lives.
-  const owner = await signedInAt(browser, proxy.origin, 'owner');
-  const member = await signedInAt(browser, b.origin, 'member');
-  try {
-    const snip = await createSnip(owner, uniqueTitle('Across instances'));
-    await openSnip(owner, snip);
-    await expect(owner.getByText('No comments yet.')).toBeVisible();
-    const stillTheSameDocument = await markDocument(owner);
-    await openSnip(member, snip);
+  const owner = await signedInElsewhere('owner', proxy.origin);
+  const member = await signedInElsewhere('member', b.origin);
+  const snip = await createSnip(owner, uniqueTitle('Across instances'));
+  await openSnip(owner, snip);
+  await expect(owner.getByText('No comments yet.')).toBeVisible();
+  const stillTheSameDocument = await markDocument(owner);
+  await openSnip(member, snip);
 
-    // Presence crosses instances too: each page shows the viewer whose socket is on the other instance.
-    await viewersAre(owner, ['Max Member']);
-    await viewersAre(member, ['Olivia Owner']);
+  // Presence crosses instances too: each page shows the viewer whose socket is on the other instance.
+  await viewersAre(owner, ['Max Member']);
+  await viewersAre(member, ['Olivia Owner']);
 
-    await comment(member, 'Posted through B.', 1);
-    await expect(commentBodies(owner)).toHaveText([/Max Member.*Posted through B\./]);
-    expect(await stillTheSameDocument()).toBe(true);
-    // Nothing of the owner's went to B: the comment crossed from B to A's socket through Redis.
-    expect(proxy.routed).toMatchObject({ secondary: 0 });
-    expect(proxy.routed.primary).toBeGreaterThan(0);
-  } finally {
-    await owner.context().close();
-    await member.context().close();
-  }
+  await comment(member, 'Posted through B.', 1);
+  await expect(commentBodies(owner)).toHaveText([/Max Member.*Posted through B\./]);
+  expect(await stillTheSameDocument()).toBe(true);
+  // Nothing of the owner's went to B: the comment crossed from B to A's socket through Redis.
+  expect(proxy.routed).toMatchObject({ secondary: 0 });
+  expect(proxy.routed.primary).toBeGreaterThan(0);
 });
 
-test('a crashed instance’s browser reconnects to the other by itself and shows what changed meanwhile', async ({ browser }) => {
+test('a crashed instance’s browser reconnects to the other by itself and shows what changed meanwhile', async ({ signedInElsewhere }) => {
   const { a, b, proxy } = deployment!;
-  const owner = await signedInAt(browser, proxy.origin, 'owner');
-  const member = await signedInAt(browser, b.origin, 'member');
-  try {
-    const snip = await createSnip(member, uniqueTitle('Failover'));
-    await openSnip(owner, snip);
-    await expect(owner.getByText('No comments yet.')).toBeVisible();
-    const stillTheSameDocument = await markDocument(owner);
-    expect(proxy.routed).toMatchObject({ secondary: 0 });
+  const owner = await signedInElsewhere('owner', proxy.origin);
+  const member = await signedInElsewhere('member', b.origin);
+  const snip = await createSnip(member, uniqueTitle('Failover'));
+  await openSnip(owner, snip);
+  await expect(owner.getByText('No comments yet.')).toBeVisible();
+  const stillTheSameDocument = await markDocument(owner);
+  expect(proxy.routed).toMatchObject({ secondary: 0 });
 
-    // The load balancer holds new connections for a moment, as one does until its health check notices; so what
-    // follows certainly happens while the owner's tab has no socket at all.
-    proxy.hold();
-    await a.crash();
-    await expect(liveIndicator(owner)).toHaveText('Reconnecting…');
+  // The load balancer holds new connections for a moment, as one does until its health check notices; so what
+  // follows certainly happens while the owner's tab has no socket at all.
+  proxy.hold();
+  await a.crash();
+  await expect(liveIndicator(owner)).toHaveText('Reconnecting…');
 
-    await member.goto(`/snips/${snip.id}/edit`);
-    await member.getByLabel('Title').fill(`${snip.title} (saved while A was down)`);
-    await member.getByRole('button', { name: 'Save changes' }).click();
-    await expect(member.getByRole('heading', { level: 1, name: `${snip.title} (saved while A was down)` })).toBeVisible();
-    await comment(member, 'Written while A was down.', 1);
-    // The owner's page still shows the old state: with no socket, it has no way to hear of the new one.
-    await expect(owner.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
-    await expect(owner.getByText('No comments yet.')).toBeVisible();
+  await member.goto(`/snips/${snip.id}/edit`);
+  await member.getByLabel('Title').fill(`${snip.title} (saved while A was down)`);
+  await member.getByRole('button', { name: 'Save changes' }).click();
+  await expect(member.getByRole('heading', { level: 1, name: `${snip.title} (saved while A was down)` })).toBeVisible();
+  await comment(member, 'Written while A was down.', 1);
+  // The owner's page still shows the old state: with no socket, it has no way to hear of the new one.
+  await expect(owner.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
+  await expect(owner.getByText('No comments yet.')).toBeVisible();
 
-    proxy.release();
-    // The tab's own reconnect lands on B, whose fresh snapshot brings the latest state.
-    await expect(liveIndicator(owner)).toHaveText('Live updates on');
-    await expect(owner.getByRole('heading', { level: 1, name: `${snip.title} (saved while A was down)` })).toBeVisible();
-    await expect(commentBodies(owner)).toHaveText([/Max Member.*Written while A was down\./]);
-    expect(proxy.routed.secondary).toBeGreaterThan(0);
-    expect(await stillTheSameDocument()).toBe(true);
+  proxy.release();
+  // The tab's own reconnect lands on B, whose fresh snapshot brings the latest state.
+  await expect(liveIndicator(owner)).toHaveText('Live updates on');
+  await expect(owner.getByRole('heading', { level: 1, name: `${snip.title} (saved while A was down)` })).toBeVisible();
+  await expect(commentBodies(owner)).toHaveText([/Max Member.*Written while A was down\./]);
+  expect(proxy.routed.secondary).toBeGreaterThan(0);
+  expect(await stillTheSameDocument()).toBe(true);
 
-    // The session and its CSRF token, both from A, are good on B: the owner carries on, and it shows live on B.
-    await comment(owner, 'Still here, through B.', 2);
-    await expect(commentBodies(member)).toHaveText([/Written while A was down\./, /Olivia Owner.*Still here, through B\./]);
-    expect(await stillTheSameDocument()).toBe(true);
-  } finally {
-    await owner.context().close();
-    await member.context().close();
-  }
+  // The session and its CSRF token, both from A, are good on B: the owner carries on, and it shows live on B.
+  await comment(owner, 'Still here, through B.', 2);
+  await expect(commentBodies(member)).toHaveText([/Written while A was down\./, /Olivia Owner.*Still here, through B\./]);
+  expect(await stillTheSameDocument()).toBe(true);
 });
 
-test('a job waits for a worker: cancelled and tried again in the browser, it finishes live once a worker process starts', async ({ browser }) => {
+test('a job waits for a worker: cancelled and tried again in the browser, it finishes live once a worker process starts', async ({ signedInElsewhere }) => {
   const { proxy, environment } = deployment!;
-  const member = await signedInAt(browser, proxy.origin, 'member');
+  const member = await signedInElsewhere('member', proxy.origin);
   const status = member.getByRole('status').filter({ hasText: 'Status:' });
-  try {
-    await member.goto('/snips?language=markdown');
-    await member.getByRole('button', { name: 'Export' }).click();
-    await expect(member).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
-    const firstJob = member.url();
-    await expect(status).toHaveText('Status: Waiting to start');
-    const stillTheSameDocument = await markDocument(member);
+  await member.goto('/snips?language=markdown');
+  await member.getByRole('button', { name: 'Export' }).click();
+  await expect(member).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  const firstJob = member.url();
+  await expect(status).toHaveText('Status: Waiting to start');
+  const stillTheSameDocument = await markDocument(member);
 
-    await member.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await member.getByRole('alertdialog', { name: 'Cancel this export?' }).getByRole('button', { name: 'Cancel export' }).click();
-    await expect(status).toHaveText('Status: Cancelled');
-    await member.getByRole('button', { name: 'Try again' }).click();
-    await expect(member).not.toHaveURL(firstJob);
-    await expect(status).toHaveText('Status: Waiting to start');
+  await member.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await member.getByRole('alertdialog', { name: 'Cancel this export?' }).getByRole('button', { name: 'Cancel export' }).click();
+  await expect(status).toHaveText('Status: Cancelled');
+  await member.getByRole('button', { name: 'Try again' }).click();
+  await expect(member).not.toHaveURL(firstJob);
+  await expect(status).toHaveText('Status: Waiting to start');
 
-    // A worker in a process of its own takes the job; its progress reaches the page through Redis and instance A.
-    const worker = run('bff/src/worker.ts', { ...environment, JOB_WORKERS: '1' });
-    started.add(worker.child);
-    await expect(status).toHaveText('Status: Ready');
-    const download = member.waitForEvent('download');
-    await member.getByRole('link', { name: 'Download' }).click();
-    const file = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { snips: { language: string }[] };
-    expect(file.snips.length).toBeGreaterThan(0);
-    expect(new Set(file.snips.map((snip) => snip.language))).toEqual(new Set(['markdown']));
-    expect(await stillTheSameDocument()).toBe(true);
-    // The first job stayed cancelled: nothing ran it after the fact.
-    await member.goto(firstJob);
-    await expect(status).toHaveText('Status: Cancelled');
-  } finally {
-    await member.context().close();
-  }
+  // A worker in a process of its own takes the job; its progress reaches the page through Redis and instance A.
+  const worker = run('bff/src/worker.ts', { ...environment, JOB_WORKERS: '1' });
+  started.add(worker.child);
+  await expect(status).toHaveText('Status: Ready');
+  const download = member.waitForEvent('download');
+  await member.getByRole('link', { name: 'Download' }).click();
+  const file = JSON.parse(await readFile(await (await download).path(), 'utf8')) as { snips: { language: string }[] };
+  expect(file.snips.length).toBeGreaterThan(0);
+  expect(new Set(file.snips.map((snip) => snip.language))).toEqual(new Set(['markdown']));
+  expect(await stillTheSameDocument()).toBe(true);
+  // The first job stayed cancelled: nothing ran it after the fact.
+  await member.goto(firstJob);
+  await expect(status).toHaveText('Status: Cancelled');
 });
