@@ -81,7 +81,27 @@ export async function createSnip(
     data: { title, language: 'plaintext', visibility, tags: [], body },
   });
   expect(response.status()).toBe(201);
-  return (await response.json()) as SavedSnip;
+  const snip = (await response.json()) as SavedSnip;
+  writtenByThisTest.push({ api: page.request, id: snip.id });
+  return snip;
+}
+
+/**
+ * The snips `createSnip` wrote in the running test, with the session that wrote them: deleted when the test ends, so
+ * the demo workspace's lists look as seeded to every test, however many ran before (or at the same time).
+ */
+const writtenByThisTest: { api: APIRequestContext; id: string }[] = [];
+
+async function deleteWrittenSnips() {
+  for (const { api, id } of writtenByThisTest.splice(0)) {
+    // The test may have deleted it, signed out or closed its context already: then there is nothing left to do.
+    try {
+      const { csrfToken } = (await (await api.get('/api/session')).json()) as { csrfToken: string };
+      await api.delete(`/api/snips/${id}`, { headers: { 'x-csrf-token': csrfToken } });
+    } catch {
+      // The context is gone.
+    }
+  }
 }
 
 /** A title no other test (or repeat of this one) uses, so parallel tests never see each other's snips. */
@@ -124,6 +144,8 @@ interface Fixtures {
    * baseURL unless given), signed in. Closed when the test ends.
    */
   signedInElsewhere: (user: DemoUser, origin?: string) => Promise<Page>;
+  /** Runs around every test: deletes what `createSnip` wrote, before the test's pages and contexts close. */
+  snipCleanup: void;
 }
 
 export const test = base.extend<Fixtures>({
@@ -144,6 +166,14 @@ export const test = base.extend<Fixtures>({
     });
     await Promise.all(contexts.map((context) => context.close()));
   },
+  // Depends on the fixtures that own contexts, so it is torn down first, while their sessions can still delete.
+  snipCleanup: [
+    async ({ page: _page, signedInElsewhere: _signedInElsewhere }, use) => {
+      await use();
+      await deleteWrittenSnips();
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
