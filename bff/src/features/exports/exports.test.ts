@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { exportFileSchema, type Job } from '#shared/contracts/jobs.ts';
@@ -6,6 +9,7 @@ import { jobs, snips } from '../../db/schema.ts';
 import { demoAccounts } from '../../db/seed.ts';
 import { startTestApp, type TestApp, type TestClient } from '../../test-app.ts';
 import { openSocket, type TestSocket } from '../../test-socket.ts';
+import { maxSnipsPerExport } from './export-job.ts';
 
 const [owner, member] = demoAccounts;
 
@@ -170,5 +174,67 @@ describe('cancelling, failing and retrying jobs', () => {
       status: 'failed',
       error: 'You are no longer a member of the workspace this job ran in.',
     });
+  });
+});
+
+describe('limits, retried requests and restarts', () => {
+  const statusOf = async (test: TestApp, id: string) => (await test.app.db.select({ status: jobs.status, error: jobs.error }).from(jobs).where(eq(jobs.id, id)))[0];
+
+  it('starts one job for a request retried with the same Idempotency-Key', async () => {
+    const test = await startTestApp();
+    onTestFinished(() => test.close());
+    const client = await test.signIn(owner!.email);
+    const start = () => client.request({ method: 'POST', url: '/api/exports', payload: {}, headers: { 'idempotency-key': 'export-once' } });
+    const first = await start();
+    const retry = await start();
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().id).toBe(first.json().id);
+    expect(await test.app.db.select({ id: jobs.id }).from(jobs)).toHaveLength(1);
+  });
+
+  it('refuses to build a file of more than 10,000 snips, saying how to narrow it', { timeout: 60_000 }, async () => {
+    const test = await startTestApp();
+    onTestFinished(() => test.close());
+    const many = Array.from({ length: maxSnipsPerExport }, (_, i) => ({
+      workspaceId: owner!.workspaceId, authorId: owner!.id, title: `Many ${i}`, body: 'x', language: 'go' as const, visibility: 'workspace' as const,
+    }));
+    for (let i = 0; i < many.length; i += 1_000) await test.app.db.insert(snips).values(many.slice(i, i + 1_000));
+    const client = await test.signIn(owner!.email);
+    const tooMany = (await client.request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
+    const narrowed = (await client.request({ method: 'POST', url: '/api/exports', payload: { filters: { language: 'sql' } } })).json<Job>();
+    await test.app.jobs.startWorkers();
+    await expect.poll(() => statusOf(test, tooMany.id)).toEqual({
+      status: 'failed',
+      error: `This export would hold ${maxSnipsPerExport + 8} snips; at most ${maxSnipsPerExport} fit in one. Narrow it with filters.`,
+    });
+    await expect.poll(() => statusOf(test, narrowed.id)).toEqual({ status: 'succeeded', error: null });
+  });
+
+  // The next process of the deployment: the same PostgreSQL database, or the same PGlite directory once the first
+  // process has stopped (PGlite belongs to one process).
+  async function nextProcessOf(first: TestApp, dataDir: string) {
+    if (first.config.databaseUrl) return startTestApp({ instanceOf: first });
+    await first.app.close();
+    return startTestApp({ environment: { DATA_DIR: dataDir } });
+  }
+
+  it('runs a job queued before a restart, and queues again one that was stored but never queued', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'snipdesk-jobs-'));
+    const first = await startTestApp({ environment: { DATA_DIR: dataDir } });
+    const queued = (await (await first.signIn(owner!.email)).request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
+    // As if the process had stopped between storing this job and handing it to the queue.
+    const [stranded] = await first.app.db
+      .insert(jobs)
+      .values({ kind: 'export', userId: owner!.id, workspaceId: owner!.workspaceId, input: { filters: {} }, createdAt: new Date(first.clock.now().getTime() - 120_000) })
+      .returning({ id: jobs.id });
+    const next = await nextProcessOf(first, dataDir);
+    onTestFinished(async () => {
+      await next.close();
+      await first.close();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    await next.app.jobs.startWorkers();
+    await expect.poll(() => statusOf(next, queued.id)).toEqual({ status: 'succeeded', error: null });
+    await expect.poll(() => statusOf(next, stranded!.id)).toEqual({ status: 'succeeded', error: null });
   });
 });

@@ -1,0 +1,80 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '#shared/contracts/jobs.ts';
+import { jobs } from '../../db/schema.ts';
+import { startTestApp, type TestApp, type TestClient } from '../../test-app.ts';
+import { exportSnips } from '../exports/export-job.ts';
+import { runJob, type JobResult } from './job-lifecycle.ts';
+
+// One delivery of a job, run the way a worker runs it, with the work made to misbehave on purpose. No worker is
+// started in this app, so nothing else touches the jobs these tests create.
+let t: TestApp;
+let owner: TestClient;
+beforeAll(async () => {
+  t = await startTestApp();
+  owner = await t.signIn('owner@example.com');
+});
+afterAll(() => t.close());
+
+const queuedExport = async () => (await owner.request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
+const jobRow = async (id: string) => (await t.app.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
+const finishedNotifications = async (id: string) =>
+  (await owner.request({ url: '/api/notifications' })).json().items.filter((n: { job: { id: string } | null }) => n.job?.id === id);
+
+describe('a job delivery', () => {
+  it('stops at the next progress report once its owner cancelled it, and stores nothing', async () => {
+    const job = await queuedExport();
+    let stored = false;
+    let workedOn = false;
+    await runJob(t.app, job.id, { final: true }, async (running) => {
+      await running.progress(1, 2);
+      expect((await owner.request({ method: 'POST', url: `/api/jobs/${job.id}/cancel` })).statusCode).toBe(200);
+      await running.progress(2, 2);
+      workedOn = true;
+      return async () => {
+        stored = true;
+      };
+    });
+    expect(workedOn).toBe(false);
+    expect(stored).toBe(false);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'cancelled', done: 1 });
+    expect(await finishedNotifications(job.id)).toEqual([]);
+  });
+
+  it('throws an unexpected error back to the queue to retry, and on the last attempt fails with a sentence', async () => {
+    const job = await queuedExport();
+    const broken = async (): Promise<JobResult> => {
+      throw new Error('connection reset');
+    };
+    await expect(runJob(t.app, job.id, { final: false }, broken)).rejects.toThrow('connection reset');
+    expect(await jobRow(job.id)).toMatchObject({ status: 'running', error: null });
+
+    await runJob(t.app, job.id, { final: true }, broken);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'failed', error: 'Something went wrong while running this job. Try it again.' });
+    expect(await finishedNotifications(job.id)).toMatchObject([{ kind: 'job_finished', job: { status: 'failed' } }]);
+  });
+
+  it('starts a job left running by a crashed worker over, and finishes it', async () => {
+    const job = await queuedExport();
+    await t.app.db.update(jobs).set({ status: 'running', done: 5, total: 8 }).where(eq(jobs.id, job.id));
+    const reported: number[] = [];
+    await runJob(t.app, job.id, { final: false }, (running) =>
+      exportSnips(t.app.db, { ...running, progress: async (done, total) => { reported.push(done); await running.progress(done, total); } }, () => t.clock.now()),
+    );
+    expect(reported[0]).toBe(0);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'succeeded', done: 8, total: 8 });
+    expect((await owner.request({ url: `/api/exports/${job.id}/file` })).statusCode).toBe(200);
+  });
+
+  it('does nothing for a job that has finished already', async () => {
+    const job = await queuedExport();
+    expect((await owner.request({ method: 'POST', url: `/api/jobs/${job.id}/cancel` })).statusCode).toBe(200);
+    let ran = false;
+    await runJob(t.app, job.id, { final: true }, async () => {
+      ran = true;
+      return async () => {};
+    });
+    expect(ran).toBe(false);
+    expect(await jobRow(job.id)).toMatchObject({ status: 'cancelled' });
+  });
+});
