@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { createExportBodySchema, type ExportFile } from '#shared/contracts/jobs.ts';
 import type { Database } from '../../db/client.ts';
 import { exportFiles, snips, users } from '../../db/schema.ts';
@@ -6,8 +6,9 @@ import { JobFailure, type JobResult, type RunningJob } from '../jobs/job-lifecyc
 import { snipsVisibleTo } from '../snips/policy.ts';
 import { newestFirst, olderThan, snipFilterCondition, toSnipFields, type Keyset } from '../snips/queries.ts';
 
-/** An export is built in memory: past this many snips, narrow it with filters. */
+/** An export is built in memory and kept in the database: past this many snips or bytes, narrow it with filters. */
 export const maxSnipsPerExport = 10_000;
+export const maxExportMegabytes = 25;
 const batchSize = 100;
 
 export const exportFileName = (workspaceName: string, at: Date) =>
@@ -22,9 +23,16 @@ export async function exportSnips(db: Database, job: RunningJob, now: () => Date
   if (!input.success) throw new JobFailure('This export’s settings are no longer understood. Start a new export.');
   const { actor } = job;
   const selected = and(snipsVisibleTo(actor), eq(snips.workspaceId, actor.workspaceId), snipFilterCondition(input.data.filters));
-  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(snips).where(selected);
+  const [{ total, bytes } = { total: 0, bytes: 0 }] = await db
+    .select({ total: count(), bytes: sql<number>`coalesce(sum(octet_length(${snips.title}) + octet_length(${snips.body})), 0)::float8` })
+    .from(snips)
+    .where(selected);
   if (total > maxSnipsPerExport) {
     throw new JobFailure(`This export would hold ${total} snips; at most ${maxSnipsPerExport} fit in one. Narrow it with filters.`);
+  }
+  // Snips are up to 100,000 characters each: ten thousand of them would be a gigabyte.
+  if (bytes > maxExportMegabytes * 1024 * 1024) {
+    throw new JobFailure(`This export would be larger than ${maxExportMegabytes} MB. Narrow it with filters.`);
   }
   await job.progress(0, total);
 

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { exportFileSchema, type Job } from '#shared/contracts/jobs.ts';
+import { snipLimits } from '#shared/contracts/snips.ts';
 import type { ServerMessage } from '#shared/realtime/messages.ts';
 import { jobs, snips } from '../../db/schema.ts';
 import { demoAccounts } from '../../db/seed.ts';
 import { startTestApp, type TestApp, type TestClient } from '../../test-app.ts';
 import { openSocket, type TestSocket } from '../../test-socket.ts';
-import { maxSnipsPerExport } from './export-job.ts';
+import { maxExportMegabytes, maxSnipsPerExport } from './export-job.ts';
 
 const [owner, member] = demoAccounts;
 
@@ -208,6 +209,27 @@ describe('limits, retried requests and restarts', () => {
       error: `This export would hold ${maxSnipsPerExport + 8} snips; at most ${maxSnipsPerExport} fit in one. Narrow it with filters.`,
     });
     await expect.poll(() => statusOf(test, narrowed.id)).toEqual({ status: 'succeeded', error: null });
+  });
+
+  it('refuses to build a file larger than its size limit, however few snips it holds', { timeout: 60_000 }, async () => {
+    const test = await startTestApp();
+    onTestFinished(() => test.close());
+    const body = 'x'.repeat(snipLimits.bodyMax);
+    const enough = Math.ceil((maxExportMegabytes * 1024 * 1024) / body.length) + 1;
+    for (let i = 0; i < enough; i += 50) {
+      await test.app.db.insert(snips).values(
+        Array.from({ length: Math.min(50, enough - i) }, (_, j) => ({
+          workspaceId: owner!.workspaceId, authorId: owner!.id, title: `Large ${i + j}`, body, language: 'go' as const, visibility: 'workspace' as const,
+        })),
+      );
+    }
+    const client = await test.signIn(owner!.email);
+    const tooLarge = (await client.request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
+    await test.app.jobs.startWorkers();
+    await expect.poll(() => statusOf(test, tooLarge.id)).toEqual({
+      status: 'failed',
+      error: `This export would be larger than ${maxExportMegabytes} MB. Narrow it with filters.`,
+    });
   });
 
   // The next process of the deployment: the same PostgreSQL database, or the same PGlite directory once the first
