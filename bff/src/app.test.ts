@@ -1,6 +1,8 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestClient } from './test-app.ts';
 
@@ -85,6 +87,27 @@ describe('the rest of the surface', () => {
     expect(response.json()).toEqual({ status: 'ok', database: 'ok', mode: process.env.DATABASE_URL ? 'postgres' : 'embedded' });
   });
 
+  it('answers health with 503 when the database is unreachable', async () => {
+    const broken = await startTestApp();
+    try {
+      // Pull the database away under the running app: PGlite closed, or the PostgreSQL pool ended.
+      const { $client } = broken.app.db as unknown as { $client: PGlite | Sql };
+      if (broken.app.dbMode === 'embedded') {
+        const pglite = $client as PGlite;
+        await pglite.close();
+        // The app closes its database once more when it stops; a closed PGlite would throw there.
+        pglite.close = async () => {};
+      } else {
+        await ($client as Sql).end();
+      }
+      const response = await broken.client().request({ url: '/api/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().error.code).toBe('service_unavailable');
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('serves the OpenAPI document built from the route schemas', async () => {
     const document = (await t.client().request({ url: '/api/openapi.json' })).json();
     expect(document.openapi).toMatch(/^3\./);
@@ -101,6 +124,7 @@ describe('the rest of the surface', () => {
       expect(response.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['referrer-policy']).toBe('same-origin');
+      expect(response.headers['strict-transport-security']).toMatch(/^max-age=[1-9]\d*/);
     }
   });
 

@@ -12,6 +12,13 @@ describe('loadConfig', () => {
       sessionIdleSeconds: 1800,
       sessionAbsoluteSeconds: 43200,
       jobWorkers: 2,
+      redisPrefix: 'snipdesk:',
+      realtimeSweepSeconds: 15,
+      env: 'development',
+      trustProxy: false,
+      logLevel: 'info',
+      seedDemo: true,
+      webDist: 'dist/web',
     });
   });
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signInOverHttp } from './test-app.ts';
 
@@ -17,6 +18,21 @@ async function freshDataDir() {
   dataDirs.push(dir);
   return dir;
 }
+
+/** What a process that has exited left in a PGlite data directory: migrations applied, users stored. */
+async function contentsOf(dataDir: string) {
+  const database = await PGlite.create(dataDir);
+  try {
+    const [migrations] = (await database.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations')).rows;
+    const [users] = (await database.query<{ n: number }>('select count(*)::int as n from users')).rows;
+    return { migrations: migrations!.n, users: users!.n };
+  } finally {
+    await database.close();
+  }
+}
+
+const committedMigrations = async () =>
+  (JSON.parse(await readFile(new URL('./db/migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] }).entries.length;
 
 function run(script: string, environment: Record<string, string>, until?: RegExp) {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
@@ -56,6 +72,29 @@ describe('npm start', () => {
       await signInOverHttp(url, 'owner@example.com');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('keeps a fresh embedded database empty with SEED_DEMO=never', { timeout: 60_000 }, async () => {
+    const dataDir = await freshDataDir();
+    const server = await run('bff/src/main.ts', { PORT: '0', DATA_DIR: dataDir, SEED_DEMO: 'never' }, /running at http:\/\/\S+ \(/);
+    try {
+      const url = /running at (http:\/\/\S+)/.exec(server.output)![1]!;
+      expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ status: 'ok' });
+    } finally {
+      await server.stop();
+    }
+    expect(await contentsOf(dataDir)).toEqual({ migrations: await committedMigrations(), users: 0 });
+  });
+});
+
+describe('npm run db:migrate', () => {
+  it('applies every migration to a fresh database, and runs again with none pending', { timeout: 60_000 }, async () => {
+    const dataDir = await freshDataDir();
+    for (let i = 0; i < 2; i++) {
+      const result = await run('bff/src/db/migrate-command.ts', { DATA_DIR: dataDir });
+      expect(result.code).toBe(0);
+      expect(await contentsOf(dataDir)).toEqual({ migrations: await committedMigrations(), users: 0 });
     }
   });
 });

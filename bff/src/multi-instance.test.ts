@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '#shared/realtime/messages.ts';
+import { sessionEndReasons, type ServerMessage } from '#shared/realtime/messages.ts';
 import { loadConfig } from './config.ts';
 import { freshDatabase, signInOverHttp, spawnInstanceOf, startTestApp, type InstanceProcess, type TestApp } from './test-app.ts';
 import { openSocket, type TestSocket } from './test-socket.ts';
@@ -50,6 +50,23 @@ describe.skipIf(!scaled)('two instances behind one Redis', () => {
     await member.request({ method: 'DELETE', url: '/api/session' });
     expect((await onSecond.closed).code).toBe(4401);
     expect((await onFirst.closed).code).toBe(4401);
+  });
+
+  it('a session expiring through one instance closes its sockets on every instance at once', async () => {
+    // Instances whose periodic sweep will not run during the test: only the announcement can close these sockets.
+    const slowSweep = { REALTIME_SWEEP_SECONDS: '3600' };
+    const [here, there] = [await startTestApp({ instanceOf: first, environment: slowSweep }), await startTestApp({ instanceOf: first, environment: slowSweep })];
+    try {
+      const member = await here.signIn('member@example.com');
+      const onThere = await openSocket(await there.listen(), member);
+      const onHere = await openSocket(await here.listen(), member);
+      expect((await member.request({ method: 'POST', url: '/api/test-only/session/expire' })).statusCode).toBe(204);
+      expect(await onThere.closed).toEqual({ code: 4401, reason: sessionEndReasons.expired });
+      expect(await onHere.closed).toEqual({ code: 4401, reason: sessionEndReasons.expired });
+    } finally {
+      await there.close();
+      await here.close();
+    }
   });
 
   it('shows who is viewing a snip across instances, and forgets an instance that goes away', async () => {

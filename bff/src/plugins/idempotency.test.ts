@@ -83,6 +83,29 @@ describe('Idempotency-Key', () => {
     expect((await stale()).statusCode).toBe(409);
   });
 
+  it('keeps a key for 24 hours, then the same request lands again as a new one', async () => {
+    const first = await create(member, 'kept-a-day', 'Kept a day');
+    expect(first.statusCode).toBe(201);
+    // Sessions end long before a day is over: each step signs in again, as a user retrying the next day would.
+    t.clock.advance(24 * 3600 - 1);
+    const withinTheDay = await create(await t.signIn('member@example.com'), 'kept-a-day', 'Kept a day');
+    expect(withinTheDay.headers['idempotent-replayed']).toBe('true');
+    expect(withinTheDay.json().id).toBe(first.json().id);
+    t.clock.advance(2);
+    const nextDay = await create(await t.signIn('member@example.com'), 'kept-a-day', 'Kept a day');
+    expect(nextDay.statusCode).toBe(201);
+    expect(nextDay.headers['idempotent-replayed']).toBeUndefined();
+    expect(await snipsTitled('Kept a day')).toBe(2);
+  });
+
+  it('takes a key of up to 255 printable characters', async () => {
+    expect((await create(member, 'k'.repeat(255), 'Longest key')).statusCode).toBe(201);
+    const tooLong = await create(member, 'k'.repeat(256), 'Key too long');
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error.code).toBe('invalid_request');
+    expect(await snipsTitled('Key too long')).toBe(0);
+  });
+
   it('rejects a malformed key', async () => {
     const response = await create(member, 'x'.repeat(300), 'Bad key');
     expect(response.statusCode).toBe(400);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { closeCodes, sessionEndReasons, type ServerMessage } from '#shared/realtime/messages.ts';
@@ -81,6 +81,36 @@ describe('streams', () => {
   });
 });
 
+describe('publishing after the commit', () => {
+  it('publishes nothing for a save that fails and is rolled back; the next save is heard', async () => {
+    const member = await t.signIn('member@example.com');
+    const snip = await createSnip(member);
+    const stream = `snip:${snip.id}`;
+    const workspace = `workspace:${(await member.request({ url: '/api/session' })).json().user.workspace.id}`;
+    // Every publication the channel layer carries on the snip's and its workspace's streams, whatever a socket makes of it.
+    const published: string[] = [];
+    const stops = await Promise.all([stream, workspace].map((name) => t.app.channels.subscribe(name, () => published.push(name))));
+    const socket = await connect(await t.signIn('owner@example.com'));
+    try {
+      expect((await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { title: 'Saved', version: 1 } })).statusCode).toBe(200);
+      subscribe(socket, stream);
+      expect(await socket.next(about(stream, 'snapshot'))).toMatchObject({ seq: 2, state: { version: 2 } });
+      // The create's and the first save's publications went out before this snapshot was read: all heard by now.
+      published.length = 0;
+
+      const stale = await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { title: 'Stale', version: 1 } });
+      expect(stale.statusCode).toBe(409);
+      expect((await member.request({ method: 'PATCH', url: `/api/snips/${snip.id}`, payload: { title: 'Again', version: 2 } })).statusCode).toBe(200);
+      await socket.next(about(stream, 'update'));
+      expect(socket.messages.filter(about(stream, 'update'))).toEqual([expect.objectContaining({ seq: 3, state: expect.objectContaining({ version: 3 }) })]);
+      expect(published.sort()).toEqual([stream, workspace].sort());
+    } finally {
+      socket.ws.close();
+      for (const stop of stops) await stop();
+    }
+  });
+});
+
 describe('workspace streams', () => {
   it('tell the current workspace’s members that its snips changed, and nobody else', async () => {
     const ownerClient = await t.signIn('owner@example.com');
@@ -149,6 +179,30 @@ describe('protocol limits', () => {
     const socket = await connect(await t.signIn('member@example.com'));
     for (let i = 0; i < 200; i++) socket.send({ v: 1, type: 'unsubscribe', stream: 'snip:00000000-0000-4000-8000-000000000001' });
     expect((await socket.closed).code).toBe(closeCodes.flooding);
+  });
+
+  it('takes a burst of 40 messages, refilled at 10 a second, and closes on the next one with 4429', async () => {
+    const socket = await connect(await t.signIn('member@example.com'));
+    const missing = (n: number) => `snip:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const unsubscribe = () => socket.send({ v: 1, type: 'unsubscribe', stream: missing(0) });
+    // `size` messages: some that need no answer, then a subscribe whose `denied` shows the socket took them all.
+    const burst = async (size: number, round: number) => {
+      for (let i = 1; i < size; i++) unsubscribe();
+      subscribe(socket, missing(round));
+      const closedEarly = socket.closed.then(({ code }) => Promise.reject(new Error(`closed with ${code} within ${size} messages`)));
+      await Promise.race([socket.next(about(missing(round), 'denied')), closedEarly]);
+    };
+    // The bucket refills by the wall clock: frozen, it moves only when the test moves it.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await burst(40, 1);
+      vi.setSystemTime(Date.now() + 1000);
+      await burst(10, 2);
+      unsubscribe();
+      expect(await socket.closed).toEqual({ code: closeCodes.flooding, reason: 'too many messages' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops a peer that stops answering pings', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions, users } from '../../db/schema.ts';
@@ -48,6 +49,20 @@ describe('sign-in', () => {
     const stored = await t.app.db.select().from(sessions).where(eq(sessions.userId, ownerId));
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.map((s) => s.idHash)).not.toContain(cookie.value);
+  });
+
+  it('makes the session id 256 random bits, stores only its SHA-256, and stores passwords as argon2id', async () => {
+    const response = await t.client().signIn('owner@example.com');
+    const cookie = response.cookies.find((c) => c.name === sessionCookie)!.value;
+    expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(cookie, 'base64url')).toHaveLength(32);
+    const idHash = createHash('sha256').update(cookie).digest('base64url');
+    const [stored] = await t.app.db.select().from(sessions).where(eq(sessions.idHash, idHash));
+    expect(stored).toBeDefined();
+    expect(Object.values(stored!).map(String)).not.toContain(cookie);
+    const [owner] = await t.app.db.select().from(users).where(eq(users.email, 'owner@example.com'));
+    expect(stored!.userId).toBe(owner!.id);
+    expect(owner!.passwordHash).toMatch(/^\$argon2id\$v=19\$/);
   });
 
   it('marks the cookie Secure when served over https', async () => {
@@ -149,6 +164,17 @@ describe('sign-in rate limits', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.headers['retry-after']).toBeDefined();
     expect((await t.client().signIn('owner@example.com')).statusCode).toBe(200);
+  });
+
+  it('does not count successful sign-ins, from one IP or for one account', async () => {
+    const remoteAddress = '203.0.113.77';
+    const attempt = (password: string) =>
+      t.client().request({ method: 'POST', url: '/api/session', payload: { email: 'member@example.com', password }, remoteAddress });
+    const budget = Math.max(signInLimits.perIp.failures, signInLimits.perAccount.failures);
+    for (let i = 0; i <= budget; i++) expect((await attempt('demo-password')).statusCode).toBe(200);
+    const failure = await attempt('wrong');
+    expect(failure.statusCode).toBe(401);
+    expect(failure.json().error.code).toBe('invalid_credentials');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestClient } from '../../test-app.ts';
 
@@ -144,5 +145,42 @@ describe('who may see and change what', () => {
     expect((await owner.request({ method: 'PATCH', url: `/api/snips/${members.id}`, payload: { title: 'tidied', version: 1 } })).statusCode).toBe(200);
     expect((await viewer.request({ method: 'DELETE', url: `/api/snips/${members.id}` })).statusCode).toBe(403);
     expect((await owner.request({ method: 'DELETE', url: `/api/snips/${members.id}` })).statusCode).toBe(204);
+  });
+});
+
+describe('limits', () => {
+  /** The fields a 400 names. */
+  const issuesOf = (response: LightMyRequestResponse): string[] => {
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('invalid_request');
+    return response.json().error.details.issues.map((issue: { path: string }) => issue.path);
+  };
+  const post = (overrides: Record<string, unknown>) => member.request({ method: 'POST', url: '/api/snips', payload: { ...newSnip, ...overrides } });
+
+  it('takes a body of up to 100,000 characters', async () => {
+    expect((await create(member, { body: 'x'.repeat(100_000) })).body).toHaveLength(100_000);
+    expect(issuesOf(await post({ body: 'x'.repeat(100_001) }))).toEqual(['body']);
+  });
+
+  it('takes up to 10 tags of up to 32 lowercase characters', async () => {
+    const tags = Array.from({ length: 10 }, (_, i) => `${String(i).padStart(2, '0')}${'t'.repeat(30)}`);
+    expect((await create(member, { tags })).tags).toEqual(tags);
+    expect(issuesOf(await post({ tags: [...tags, 'eleven'] }))).toEqual(['tags']);
+    expect(issuesOf(await post({ tags: ['t'.repeat(33)] }))).toEqual(['tags.0']);
+    expect(issuesOf(await post({ tags: ['Upper'] }))).toEqual(['tags.0']);
+  });
+
+  it('pages up to 100 snips, 20 by default', async () => {
+    const owner = await t.signIn('owner@example.com');
+    const visible = async (query: string) => {
+      const response = await owner.request({ url: `/api/snips${query}` });
+      expect(response.statusCode).toBe(200);
+      return response.json().items.length as number;
+    };
+    // More snips than the largest page holds:
+    for (let count = await visible('?limit=100'); count <= 100; count++) await create(member, { title: `Filler ${count}` });
+    expect(await visible('')).toBe(20);
+    expect(await visible('?limit=100')).toBe(100);
+    expect(issuesOf(await owner.request({ url: '/api/snips?limit=101' }))).toEqual(['limit']);
   });
 });
