@@ -81,6 +81,8 @@ describe('npm start', () => {
     try {
       const url = /running at (http:\/\/\S+)/.exec(server.output)![1]!;
       expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ status: 'ok' });
+      // No sign-ins are offered that would not work.
+      expect(server.output).not.toContain('demo-password');
     } finally {
       await server.stop();
     }
