@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 // E2E_PORT lets two runs (two checkouts, or a developer beside CI) share a machine.
 const port = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://127.0.0.1:${port}`;
+// A build of its own per port too: a run building into the folder another run serves from would break that run.
+const webDist = resolve(`dist/e2e-${port}`);
 /** A distro Chromium when there is one (CI images, sandboxes); otherwise the browser Playwright installed. */
 const systemChromium = '/usr/bin/chromium';
 
@@ -43,9 +46,9 @@ export default defineConfig({
   ],
   webServer: {
     // Builds the SPA, then serves it from the BFF on a fresh embedded database seeded with the demo accounts.
-    command: 'npm run build && node --import tsx e2e/start-server.ts',
+    command: `npx vite build --outDir ${webDist} --emptyOutDir && node --import tsx e2e/start-server.ts`,
     url: `${baseURL}/api/health`,
-    env: { PORT: String(port), LOG_LEVEL: 'warn' },
+    env: { PORT: String(port), WEB_DIST: webDist, LOG_LEVEL: 'warn' },
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
     stderr: 'pipe',

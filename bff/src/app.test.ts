@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -128,14 +128,69 @@ describe('the rest of the surface', () => {
     }
   });
 
-  it('serves the SPA with history fallback, and fingerprinted assets as immutable', async () => {
-    const deepLink = await t.client().request({ url: '/snips/123/edit', headers: { accept: 'text/html' } });
-    expect(deepLink.statusCode).toBe(200);
-    expect(deepLink.headers['content-type']).toMatch(/text\/html/);
-    expect(deepLink.body).toContain('<div id="root">');
-    expect(deepLink.headers['cache-control']).toBe('no-cache');
-    const asset = await t.client().request({ url: '/assets/app-abc123.js' });
+});
+
+describe('the SPA at its front door and every page path', () => {
+  const indexHtml = '<!doctype html><title>Snipdesk</title><div id="root"></div>';
+  const get = (url: string, headers: Record<string, string> = {}) => t.client().request({ url, headers: { accept: 'text/html', ...headers } });
+
+  it('serves index.html at /, at /index.html and at deep links, never cached without revalidation, with the security headers', async () => {
+    for (const url of ['/', '/index.html', '/snips/123/edit', '/members?x=1']) {
+      const response = await get(url);
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.body).toBe(indexHtml);
+      expect(response.headers['cache-control']).toBe('no-cache');
+      expect(response.headers['content-security-policy']).toMatch(/default-src 'self'/);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
+  it('answers HEAD / over HTTP like GET /, without a body', async () => {
+    const origin = await t.listen();
+    const head = await fetch(`${origin}/`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(indexHtml)));
+    expect(await head.text()).toBe('');
+  });
+
+  it('answers a revalidation of the page with 304 while the build is the same', async () => {
+    const first = await get('/');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await get('/snips/42', { 'if-none-match': `W/"other", ${etag}` });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    expect((await get('/', { 'if-none-match': '"other"' })).statusCode).toBe(200);
+  });
+
+  it('serves fingerprinted assets as immutable, and answers a directory or a missing asset with a JSON 404, never 403', async () => {
+    const asset = await get('/assets/app-abc123.js');
+    expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toMatch(/immutable/);
-    expect((await t.client().request({ url: '/api/snips/x/y/z' })).headers['content-type']).toMatch(/json/);
+    for (const url of ['/assets/', '/assets', '/assets/app-gone.js']) {
+      const response = await get(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json().error.code).toBe('not_found');
+    }
+    expect((await get('/api/snips/x/y/z')).headers['content-type']).toMatch(/json/);
+  });
+
+  it('answers pages from the build it read at start-up, without going back to the disk', async () => {
+    const dist = await mkdtemp(join(tmpdir(), 'snipdesk-web-'));
+    await writeFile(join(dist, 'index.html'), indexHtml);
+    const app = await startTestApp({ environment: { WEB_DIST: dist } });
+    try {
+      // With the build gone from the disk, a page is still the page: nothing per request looked there.
+      await rm(dist, { recursive: true });
+      for (const url of ['/', '/index.html', '/snips/1', '/snips/1', '/a/b/c/']) {
+        const response = await app.client().request({ url });
+        expect(response.statusCode, url).toBe(200);
+        expect(response.body).toBe(indexHtml);
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -3,7 +3,7 @@ import { createBrowserRouter, redirect } from 'react-router';
 import { NotFoundPage } from './app/not-found-page.tsx';
 import { RootErrorBoundary, RouteErrorBoundary } from './app/route-error.tsx';
 import { WorkspaceLayout, workspaceLoader } from './app/workspace-layout.tsx';
-import { defaultLandingPath } from './features/auth/sign-in-redirect.ts';
+import { defaultLandingPath, requireUser } from './features/auth/sign-in-redirect.ts';
 import { LoadingState } from './ui/loading-state.tsx';
 
 /**
@@ -41,7 +41,15 @@ export function createRouter(queryClient: QueryClient) {
               // Pathless: errors of any page render inside the layout, under the header.
               ErrorBoundary: RouteErrorBoundary,
               children: [
-                { index: true, loader: () => redirect(defaultLandingPath) },
+                {
+                  index: true,
+                  // Loaders run side by side: without waiting for the guard, `/` would send a signed-out visitor
+                  // to the sign-in page by way of /snips, with a return address they never asked for.
+                  loader: async ({ request }) => {
+                    await requireUser(queryClient, request);
+                    return redirect(defaultLandingPath);
+                  },
+                },
                 {
                   path: 'snips',
                   lazy: async () => {
