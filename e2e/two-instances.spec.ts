@@ -21,7 +21,9 @@ const redisUrl = 'redis://127.0.0.1:6379';
 
 /** Why the services this spec needs cannot be used, or undefined when they can. */
 async function unavailableServices(): Promise<string | undefined> {
-  const sql = postgres(serverUrl, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  // No short connect timeouts: a service that is not running refuses at once, and one slow to answer on a busy
+  // machine is running, so the spec must not skip itself for it.
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
     await sql`select 1`;
   } catch (error) {
@@ -29,7 +31,7 @@ async function unavailableServices(): Promise<string | undefined> {
   } finally {
     await sql.end({ timeout: 1 });
   }
-  const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   // The connection's own error says why (ECONNREFUSED…); the rejected command only says it was closed.
   let cause: unknown;
   redis.on('error', (error) => (cause ??= error));
@@ -46,6 +48,9 @@ async function unavailableServices(): Promise<string | undefined> {
 
 const unavailable = await unavailableServices();
 test.skip(unavailable !== undefined, `Two instances need PostgreSQL and Redis: ${unavailable}`);
+// Every test starts a deployment of its own (two instances; one test a worker process too), and a process takes as
+// long to start as the machine is busy: the spec waits for what each prints once ready, bounded only by this budget.
+test.slow(true, 'each test starts BFF processes of its own');
 
 const repositoryRoot = resolve(import.meta.dirname, '..');
 
@@ -65,8 +70,15 @@ interface Deployment {
   environment: Record<string, string>;
 }
 
+interface Process {
+  child: ChildProcess;
+  /** What the process printed so far, stdout and stderr together. */
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
 /** Runs a script of the BFF like `npm start` does (`node --import tsx`), with only the environment given. */
-function run(script: string, environment: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function run(script: string, environment: Record<string, string>): Process {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...environment },
@@ -77,6 +89,24 @@ function run(script: string, environment: Record<string, string>): { child: Chil
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return { child, output: () => output, exited };
+}
+
+/**
+ * Resolves with the first match of `pattern` in what the process printed: the line it prints once it is ready. No
+ * timeout of its own: how long a start takes depends on the machine, so only the test's timeout bounds it; a process
+ * that exits first fails the wait at once, with its output.
+ */
+function printed({ child, output, exited }: Process, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((found, failed) => {
+    const check = () => {
+      const match = pattern.exec(output());
+      if (match) found(match);
+    };
+    check();
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    void exited.then((code) => failed(new Error(`the process exited (${code}) before printing ${pattern}:\n${output()}`)));
+  });
 }
 
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
@@ -95,19 +125,13 @@ async function killStarted() {
 
 async function startInstance(environment: Record<string, string>): Promise<Instance> {
   // PORT=0: the OS picks a free port, so parallel runs and specs never collide; main.ts prints the one it got.
-  const { child, output, exited } = run('bff/src/main.ts', { ...environment, HOST: '127.0.0.1', PORT: '0' });
+  const instance = run('bff/src/main.ts', { ...environment, HOST: '127.0.0.1', PORT: '0' });
+  const { child, output, exited } = instance;
   started.add(child);
-  const port = await new Promise<string>((listening, failed) => {
-    const check = () => {
-      const running = /running at http:\/\/[^:\s]+:(\d+)/.exec(output());
-      if (running) listening(running[1]!);
-    };
-    child.stdout!.on('data', check);
-    child.stderr!.on('data', check);
-    void exited.then((code) => failed(new Error(`a BFF instance exited (${code}) before listening:\n${output()}`)));
-  });
+  const [, port] = await printed(instance, /running at http:\/\/[^:\s]+:(\d+)/);
   const origin = `http://127.0.0.1:${port}`;
-  await expect.poll(async () => (await fetch(`${origin}/api/health`)).status, { timeout: 10_000 }).toBe(200);
+  // main.ts prints that line once it listens, connected to its database: the first health check answers.
+  expect((await fetch(`${origin}/api/health`)).status).toBe(200);
   return {
     origin,
     output,
@@ -145,8 +169,8 @@ test.afterAll(async () => {
 });
 
 test.beforeEach(async () => {
-  const webDist = resolve(repositoryRoot, 'dist/web');
-  // Playwright's webServer builds the SPA before any spec runs; both instances serve that build.
+  // Playwright's webServer builds the SPA before any spec runs (into its WEB_DIST); both instances serve that build.
+  const webDist = resolve(repositoryRoot, test.info().config.webServer?.env?.WEB_DIST ?? 'dist/web');
   expect(existsSync(resolve(webDist, 'index.html')), `the SPA build in ${webDist}`).toBe(true);
   const shared = {
     NODE_ENV: 'test',
@@ -275,6 +299,11 @@ test('a job waits for a worker: cancelled and tried again in the browser, it fin
   // A worker in a process of its own takes the job; its progress reaches the page through Redis and instance A.
   const worker = run('bff/src/worker.ts', { ...environment, JOB_WORKERS: '1' });
   started.add(worker.child);
+  // Starting a process takes what the machine gives it; only once its workers poll does the job's own time begin.
+  await printed(worker, /workers are running/);
+  // What is left is short and does not grow with the machine's load the way a start does: the worker's first poll
+  // (at once; the cancelled job's delivery, if it comes first, is dropped, and the next poll follows within a second)
+  // and an export of a few snips, so the suite's expect timeout bounds it.
   await expect(status).toHaveText('Status: Ready');
   const download = member.waitForEvent('download');
   await member.getByRole('link', { name: 'Download' }).click();

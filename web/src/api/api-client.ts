@@ -81,17 +81,17 @@ export async function apiRequest<T>(
     const sentInEpoch = getSessionGate().epoch;
     const csrfToken = unsafe ? await hooks.csrfToken({ refresh: false }) : undefined;
     let response = await send(url, method, options, csrfToken, idempotencyKey);
-    let error = response.ok ? undefined : await readError(response);
+    let error = response.ok ? undefined : await readError(response, options.signal);
 
     // A token can go stale (signed in or out in another tab): fetch a fresh one and try exactly once more.
     if (unsafe && error?.code === 'csrf_failed') {
       response = await send(url, method, options, await hooks.csrfToken({ refresh: true }), idempotencyKey);
-      error = response.ok ? undefined : await readError(response);
+      error = response.ok ? undefined : await readError(response, options.signal);
     }
 
     if (!error) {
       if (!options.schema) return;
-      return parseBody(response, options.schema);
+      return parseBody(response, options.schema, options.signal);
     }
     if (error.status === 401 && unauthorizedCodes.has(error.code)) hooks.onUnauthorized(error);
     if (gated && error.status === 401 && error.code === 'session_expired') {
@@ -142,9 +142,9 @@ async function send(
   }
 }
 
-async function readError(response: Response): Promise<ApiError> {
+async function readError(response: Response, signal: AbortSignal | undefined): Promise<ApiError> {
   const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
-  const json: unknown = await response.json().catch(() => undefined);
+  const json = await readJson(response, signal);
   const parsed = apiErrorSchema.safeParse(json);
   if (parsed.success) {
     const { code, message, details } = parsed.data.error;
@@ -159,8 +159,8 @@ async function readError(response: Response): Promise<ApiError> {
   });
 }
 
-async function parseBody<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
-  const json: unknown = await response.json().catch(() => undefined);
+async function parseBody<T>(response: Response, schema: z.ZodType<T>, signal: AbortSignal | undefined): Promise<T> {
+  const json = await readJson(response, signal);
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   console.error('Response does not match its contract', response.url, parsed.error.issues);
@@ -169,6 +169,19 @@ async function parseBody<T>(response: Response, schema: z.ZodType<T>): Promise<T
     code: 'invalid_response',
     message: 'Snipdesk answered in an unexpected format.',
   });
+}
+
+/**
+ * The body as JSON, or undefined when it is not JSON. An abort while the body is still arriving (react-query cancels
+ * a refetch when the query is invalidated again) stays an abort: it is not an answer in an unexpected format.
+ */
+async function readJson(response: Response, signal: AbortSignal | undefined): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    signal?.throwIfAborted();
+    return undefined;
+  }
 }
 
 function withQuery(path: string, query: ApiRequestOptions['query']): string {
