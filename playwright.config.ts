@@ -12,6 +12,8 @@ const systemChromium = '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
+  // Per port, like the build: a run clears its output folder when it starts, which must not be another run's.
+  outputDir: `test-results/${port}`,
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   // No retries: a flaky test is a bug to fix, not to paper over.
