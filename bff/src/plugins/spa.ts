@@ -53,8 +53,8 @@ async function serveBuild(fastify: FastifyInstance, root: string, indexHtml: Buf
     if (candidates?.includes(indexTag) || candidates?.includes('*')) return reply.code(304).send();
     return reply.type('text/html; charset=utf-8').send(indexHtml);
   };
-  fastify.get('/', sendIndex);
-  fastify.get('/index.html', sendIndex);
+  // Pages, not API: kept out of the OpenAPI document, as the static files are.
+  for (const path of ['/', '/index.html']) fastify.get(path, { schema: { hide: true } }, sendIndex);
   return sendIndex;
 }
 
