@@ -106,6 +106,11 @@ async function deleteWrittenSnips() {
 
 /** A title no other test (or repeat of this one) uses, so parallel tests never see each other's snips. */
 export const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
+/**
+ * An address no account has, for a failed sign-in: failures count against the account (5 per 15 minutes), and a demo
+ * account locked by one journey (or by repeats of it) would fail every other journey that signs in as it.
+ */
+export const unknownEmail = () => `nobody-${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}@example.com`;
 
 /** Marks the document, so a test can tell that the page was neither reloaded nor left. */
 export async function markDocument(page: Page): Promise<() => Promise<boolean>> {

@@ -15,6 +15,10 @@ export const commentListSchema = z.object({ comments: z.array(commentSchema) });
 export type CommentList = z.infer<typeof commentListSchema>;
 
 export const createCommentBodySchema = z.strictObject({
-  body: z.string().trim().min(1, 'write something first').max(commentLimits.bodyMax),
+  body: z
+    .string({ error: 'Write something first.' })
+    .trim()
+    .min(1, 'Write something first.')
+    .max(commentLimits.bodyMax, `A comment has at most ${commentLimits.bodyMax.toLocaleString('en')} characters.`),
 });
 export type CreateCommentBody = z.infer<typeof createCommentBodySchema>;

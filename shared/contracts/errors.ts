@@ -38,3 +38,17 @@ export const errorCodes = [
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * How long a 429's Retry-After asks to wait, in words: "45 seconds", "15 minutes", "2 hours". Rounded up to the
+ * largest unit that fits, so the person is never told to come back before it would work.
+ */
+export function describeWait(seconds: number): string {
+  const whole = Math.max(1, Math.ceil(seconds));
+  if (whole < 60) return plural(whole, 'second');
+  const minutes = Math.ceil(whole / 60);
+  if (minutes < 60) return plural(minutes, 'minute');
+  return plural(Math.ceil(whole / 3600), 'hour');
+}
+
+const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const workspaceRoles = ['owner', 'admin', 'member', 'viewer'] as const;
-export const workspaceRoleSchema = z.enum(workspaceRoles);
+export const workspaceRoleSchema = z.enum(workspaceRoles, { error: 'Choose a role from the list.' });
 export type WorkspaceRole = z.infer<typeof workspaceRoleSchema>;
 
 export const sessionUserSchema = z.object({
@@ -25,9 +25,14 @@ export const sessionStateSchema = z.object({
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;
 
+/** Typed by a person: the messages are the sentences the forms show beside the field. */
+export const emailFieldSchema = z
+  .email({ error: 'Enter an email address, like name@example.com.' })
+  .max(254, 'An email address has at most 254 characters.');
+
 export const signInBodySchema = z.strictObject({
-  email: z.email().max(254),
-  password: z.string().min(1).max(1024),
+  email: emailFieldSchema,
+  password: z.string({ error: 'Enter your password.' }).min(1, 'Enter your password.').max(1024, 'A password has at most 1,024 characters.'),
 });
 export type SignInBody = z.infer<typeof signInBodySchema>;
 

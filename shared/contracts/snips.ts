@@ -4,12 +4,12 @@ export const snipLanguages = [
   'plaintext', 'markdown', 'typescript', 'javascript', 'python', 'go', 'rust', 'sql',
   'shell', 'json', 'yaml', 'html', 'css', 'java', 'ruby',
 ] as const;
-export const snipLanguageSchema = z.enum(snipLanguages);
+export const snipLanguageSchema = z.enum(snipLanguages, { error: 'Choose a language from the list.' });
 export type SnipLanguage = z.infer<typeof snipLanguageSchema>;
 
 /** private: its author only; workspace: members of its workspace; public: anyone with the link. */
 export const snipVisibilities = ['private', 'workspace', 'public'] as const;
-export const snipVisibilitySchema = z.enum(snipVisibilities);
+export const snipVisibilitySchema = z.enum(snipVisibilities, { error: 'Choose who can see the snip.' });
 export type SnipVisibility = z.infer<typeof snipVisibilitySchema>;
 
 export const snipLimits = {
@@ -21,17 +21,22 @@ export const snipLimits = {
   pageSizeDefault: 20,
 } as const;
 
+/** The messages are sentences a person reads beside the field, in the SPA and in the API's field issues alike. */
 const tagSchema = z
   .string()
-  .min(1)
-  .max(snipLimits.tagMax)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'tags are lowercase letters, digits and dashes');
+  .min(1, 'A tag cannot be empty.')
+  .max(snipLimits.tagMax, `A tag has at most ${snipLimits.tagMax} characters.`)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'Tags are lowercase letters, digits and dashes.');
 
 const snipFields = {
-  title: z.string().trim().min(1, 'a title is required').max(snipLimits.titleMax),
-  body: z.string().max(snipLimits.bodyMax),
+  title: z
+    .string({ error: 'A title is required.' })
+    .trim()
+    .min(1, 'A title is required.')
+    .max(snipLimits.titleMax, `A title has at most ${snipLimits.titleMax} characters.`),
+  body: z.string({ error: 'A body is required.' }).max(snipLimits.bodyMax, `A body has at most ${snipLimits.bodyMax.toLocaleString('en')} characters.`),
   language: snipLanguageSchema,
-  tags: z.array(tagSchema).max(snipLimits.tagsMax),
+  tags: z.array(tagSchema).max(snipLimits.tagsMax, `A snip has at most ${snipLimits.tagsMax} tags.`),
   visibility: snipVisibilitySchema,
 };
 

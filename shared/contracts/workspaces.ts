@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { workspaceRoleSchema } from './session.ts';
+import { emailFieldSchema, workspaceRoleSchema } from './session.ts';
 
 export const workspaceParamsSchema = z.object({ workspaceId: z.uuid() });
 export const memberParamsSchema = z.object({ workspaceId: z.uuid(), userId: z.uuid() });
@@ -16,7 +16,7 @@ export type Member = z.infer<typeof memberSchema>;
 export const memberListSchema = z.object({ members: z.array(memberSchema) });
 export type MemberList = z.infer<typeof memberListSchema>;
 
-export const addMemberBodySchema = z.strictObject({ email: z.email().max(254), role: workspaceRoleSchema });
+export const addMemberBodySchema = z.strictObject({ email: emailFieldSchema, role: workspaceRoleSchema });
 export type AddMemberBody = z.infer<typeof addMemberBodySchema>;
 
 export const changeRoleBodySchema = z.strictObject({ role: workspaceRoleSchema });

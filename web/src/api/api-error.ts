@@ -1,4 +1,4 @@
-import { fieldIssuesSchema, type FieldIssue } from '#shared/contracts/errors.ts';
+import { describeWait, fieldIssuesSchema, type FieldIssue } from '#shared/contracts/errors.ts';
 
 /** Every failed request the SPA makes ends up as one of these: HTTP errors, bad bodies and network failures alike. */
 export class ApiError extends Error {
@@ -32,12 +32,15 @@ export function isApiError(error: unknown, code?: string): error is ApiError {
 /** A sentence a person can act on, for any error a request can end with. */
 export function describeError(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
+  // A 400's field issues are the contract's own sentences ("A title is required."); its message only names the fields.
+  const fieldMessages = new Set(error.fieldIssues.map((issue) => issue.message));
+  if (fieldMessages.size > 0) return [...fieldMessages].join(' ');
   switch (error.code) {
     case 'network_error':
       return 'Could not reach Snipdesk. Check your connection and try again.';
     case 'rate_limited':
       return error.retryAfterSeconds
-        ? `Too many attempts. Try again in ${error.retryAfterSeconds} seconds.`
+        ? `Too many attempts. Try again in ${describeWait(error.retryAfterSeconds)}.`
         : 'Too many attempts. Please wait a moment and try again.';
     case 'version_conflict':
       return 'Someone else saved this snip while you were editing it. Your changes were not saved.';

@@ -90,7 +90,9 @@ export function WorkspaceLayout() {
           </Banner>
         )}
         <Suspense fallback={<LoadingState />}>
-          <Outlet />
+          {/* Signed out (here, in another tab, a 401): the page goes at once, before the sign-in page arrives, so
+              nothing on it reads its data again (a 401) while that person's data is dropped from the cache. */}
+          {user && <Outlet />}
         </Suspense>
       </main>
     </div>

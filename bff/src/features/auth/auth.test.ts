@@ -149,7 +149,10 @@ describe('sign-in rate limits', () => {
     }
     const locked = await t.client().signIn('pm@example.com');
     expect(locked.statusCode).toBe(429);
-    expect(locked.json().error.code).toBe('rate_limited');
+    expect(locked.json().error).toMatchObject({
+      code: 'rate_limited',
+      message: 'Too many failed sign-in attempts. Try again in 15 minutes.',
+    });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
   });
 

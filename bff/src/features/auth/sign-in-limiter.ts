@@ -1,4 +1,5 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { describeWait } from '#shared/contracts/errors.ts';
 import { AppError } from '../../plugins/errors.ts';
 
 /**
@@ -22,7 +23,7 @@ export function createSignInLimiter() {
         const state = await limiter.get(key);
         if (state && state.consumedPoints >= budget) {
           const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-          throw new AppError(429, 'rate_limited', 'Too many failed sign-in attempts. Try again later.', {
+          throw new AppError(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${describeWait(retryAfter)}.`, {
             headers: { 'retry-after': String(retryAfter) },
             details: { retryAfterSeconds: retryAfter },
           });

@@ -55,11 +55,19 @@ describe('SnipEditor', () => {
     await user.click(screen.getByRole('button', { name: 'Create snip' }));
 
     expect(onSubmit).not.toHaveBeenCalled();
-    expect(describedErrorOf('Title')).toBe('a title is required');
-    expect(describedErrorOf('Tags')).toBe('tags are lowercase letters, digits and dashes');
+    expect(describedErrorOf('Title')).toBe('A title is required.');
+    expect(describedErrorOf('Tags')).toBe('Tags are lowercase letters, digits and dashes.');
     expect(describedErrorOf('Body')).toBeUndefined();
     expect(screen.getByRole('alert').textContent).toContain('Please fix the highlighted fields.');
     expect(document.activeElement).toBe(screen.getByLabelText('Title'));
+  });
+
+  it('lowercases typed tags once the field is left, as the filter bar does', async () => {
+    const { user } = renderEditor();
+    await user.type(screen.getByLabelText('Tags'), 'SQL, #Ops,, sql');
+    expect(screen.getByLabelText('Tags')).toHaveProperty('value', 'SQL, #Ops,, sql');
+    await user.tab();
+    expect(screen.getByLabelText('Tags')).toHaveProperty('value', 'sql, ops');
   });
 
   it("shows the server's field issues next to the fields, and the others in the banner", () => {

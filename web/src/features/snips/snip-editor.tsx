@@ -137,6 +137,8 @@ export function SnipEditor({ initial, submitLabel, onSubmit, pending, error, err
         name="tags"
         value={tagsText}
         onChange={(event) => setTagsText(event.target.value)}
+        // Shown as they will be saved ("SQL, #Ops" is "sql, ops"), by the rule the filter bar applies to a typed tag.
+        onBlur={() => setTagsText(formatTags(parseTags(tagsText)))}
         error={fields.tags}
         hint={`Separate with commas, up to ${snipLimits.tagsMax}: lowercase letters, digits and dashes.`}
         autoComplete="off"

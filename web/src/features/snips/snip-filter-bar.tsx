@@ -1,9 +1,10 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { snipLimits } from '#shared/contracts/snips.ts';
+import { snipLimits, snipListQuerySchema } from '#shared/contracts/snips.ts';
 import { Button } from '../../ui/button.tsx';
 import { SelectField, TextField, type SelectOption } from '../../ui/form-field.tsx';
-import { hasSnipFilters, isValidTag, normalizeTag, sameSnipFilters, type SnipFilters } from './snip-filters.ts';
+import { hasSnipFilters, isValidTag, sameSnipFilters, type SnipFilters } from './snip-filters.ts';
 import { languageOptions, visibilityLabels } from './snip-labels.ts';
+import { normalizeTag } from './snip-tags.ts';
 
 /** The typed filters, as typed: applied a moment after the typing stops. */
 interface TypedFilters {
@@ -86,7 +87,8 @@ export function SnipFilterBar({ filters, authors, onChange, debounceMs = 250 }: 
   }
 
   const tag = normalizeTag(typed.tag);
-  const tagError = tag && !isValidTag(tag) ? 'Tags are lowercase letters, digits and dashes.' : undefined;
+  // The contract's own words, as the editor and the API say them.
+  const tagError = tag ? snipListQuerySchema.shape.tag.safeParse(tag).error?.issues[0]?.message : undefined;
   const filtered = hasSnipFilters(filters) || typed.q.trim() !== '' || tag !== '';
 
   return (

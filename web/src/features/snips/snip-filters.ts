@@ -1,4 +1,5 @@
 import { snipListQuerySchema, type SnipLanguage, type SnipVisibility } from '#shared/contracts/snips.ts';
+import { normalizeTag } from './snip-tags.ts';
 
 /**
  * The search and filters of the snips list. They live in the address (`/snips?q=…&language=…`), so they survive
@@ -14,11 +15,6 @@ export interface SnipFilters {
 }
 
 const { q, language, tag, visibility, author } = snipListQuerySchema.shape;
-
-/** "#SQL " is typed; "sql" is the tag. */
-export function normalizeTag(text: string): string {
-  return text.trim().replace(/^#+/, '').toLowerCase();
-}
 
 export function isValidTag(text: string): boolean {
   return tag.safeParse(text).success;

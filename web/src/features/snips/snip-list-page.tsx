@@ -10,6 +10,7 @@ import { requireUser } from '../auth/sign-in-redirect.ts';
 import { useStartExport } from '../jobs/start-export.ts';
 import { memberListQueryOptions, useMembers } from '../workspaces/list-members.ts';
 import { snipListQueryOptions, useSnipList } from './list-snips.ts';
+import { SnipDeletedNotice } from './snip-deleted-notice.tsx';
 import { useWorkspaceSnipsStream } from './workspace-stream.ts';
 import { SnipFilterBar } from './snip-filter-bar.tsx';
 import { hasSnipFilters, snipFiltersFrom, snipSearchParams } from './snip-filters.ts';
@@ -69,6 +70,7 @@ function SnipList({ user }: { user: SessionUser }) {
           )}
         </div>
       </header>
+      <SnipDeletedNotice />
       {startExport.error && (
         <Banner tone="error" title="Could not start the export.">
           {describeError(startExport.error)}

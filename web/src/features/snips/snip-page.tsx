@@ -35,8 +35,9 @@ export function SnipPage() {
   const snip = useSnip(id);
   const { user } = useSession();
   const deletion = useDeleteSnip(id);
-  // Someone else's edit shows up here as it is saved; their delete, as the notice below.
-  useSnipStream(id);
+  // Someone else's edit shows up here as it is saved; their delete, as the notice below. Not followed from our own
+  // delete on: the page is on its way out and has nothing to read again.
+  useSnipStream(deletion.isPending || deletion.isSuccess ? null : id);
   const viewers = useSnipViewers(id, user?.id);
   const gone = useSnipGone(id);
   const changeable = canChangeSnip(user, snip) && !gone;

@@ -9,10 +9,12 @@ import { snipKeys } from './snip-keys.ts';
  * the latest, or that the snip went away; the snip itself is read again over HTTP, through the policy scope like
  * any read, by invalidating its query. A deleted snip, or one this person may no longer see (`denied`, `ended`),
  * then answers 404, which the pages show without taking the last version off the screen (`useSnipGone`).
+ * Null follows nothing: a page deleting its snip stops, or its own delete would read the snip again (a 404).
  */
-export function useSnipStream(id: string): void {
+export function useSnipStream(id: string | null): void {
   const queryClient = useQueryClient();
-  useStream(streamName('snip', id), (message) => {
+  useStream(id === null ? null : streamName('snip', id), (message) => {
+    if (id === null) return;
     switch (message.type) {
       case 'snapshot':
       case 'update': {

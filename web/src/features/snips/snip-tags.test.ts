@@ -6,6 +6,10 @@ describe('snip tags', () => {
     expect(parseTags(' SQL, postgres,, sql ,  ')).toEqual(['sql', 'postgres']);
   });
 
+  it('reads each tag by the rule of a tag typed in the filter bar', () => {
+    expect(parseTags('#SQL, ##Ops ')).toEqual(['sql', 'ops']);
+  });
+
   it('round-trips through the text field', () => {
     expect(parseTags(formatTags(['a', 'b-2']))).toEqual(['a', 'b-2']);
   });
