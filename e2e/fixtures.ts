@@ -69,6 +69,19 @@ export async function expireSession(page: Page): Promise<void> {
   expect(response.status()).toBe(204);
 }
 
+/** Removes the outsider from the signed-in owner's current workspace if a failed run left them in it. */
+export async function removeOutsiderIfMember(page: Page): Promise<void> {
+  const session = await (await page.request.get('/api/session')).json();
+  const workspaceId: string = session.user.workspace.id;
+  const { members } = await (await page.request.get(`/api/workspaces/${workspaceId}/members`)).json();
+  const outsider = (members as { userId: string; email: string }[]).find((member) => member.email === demoUsers.outsider);
+  if (!outsider) return;
+  const response = await page.request.delete(`/api/workspaces/${workspaceId}/members/${outsider.userId}`, {
+    headers: { 'x-csrf-token': session.csrfToken },
+  });
+  expect(response.status()).toBe(204);
+}
+
 /** Creates a plain-text snip (workspace-visible unless told otherwise) through the API, as the page's signed-in user. */
 export async function createSnip(
   page: Page,

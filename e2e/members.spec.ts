@@ -1,19 +1,5 @@
-import type { Page } from '@playwright/test';
 import { exclusively } from './exclusive.ts';
-import { demoUsers, expect, test } from './fixtures.ts';
-
-/** Removes the outsider from the signed-in owner's current workspace if a failed run left them in it. */
-async function removeOutsiderIfMember(page: Page): Promise<void> {
-  const session = await (await page.request.get('/api/session')).json();
-  const workspaceId: string = session.user.workspace.id;
-  const { members } = await (await page.request.get(`/api/workspaces/${workspaceId}/members`)).json();
-  const outsider = (members as { userId: string; email: string }[]).find((member) => member.email === demoUsers.outsider);
-  if (!outsider) return;
-  const response = await page.request.delete(`/api/workspaces/${workspaceId}/members/${outsider.userId}`, {
-    headers: { 'x-csrf-token': session.csrfToken },
-  });
-  expect(response.status()).toBe(204);
-}
+import { demoUsers, expect, removeOutsiderIfMember, test } from './fixtures.ts';
 
 test('the last owner of a workspace cannot step down', async ({ page, signInAs }) => {
   await signInAs('owner');
@@ -23,6 +9,7 @@ test('the last owner of a workspace cannot step down', async ({ page, signInAs }
   await expect(role).toHaveValue('owner');
 
   await role.selectOption('admin');
+  await me.getByRole('button', { name: 'Change role of Olivia Owner' }).click();
   const dialog = page.getByRole('alertdialog', { name: 'Change role?' });
   await expect(dialog).toContainText('Make yourself an admin?');
   await dialog.getByRole('button', { name: 'Change role' }).click();
@@ -61,10 +48,12 @@ test('an owner adds someone by email, changes their role and removes them, confi
       // A role change waits for confirmation, and can be called off.
       const roleDialog = page.getByRole('alertdialog', { name: 'Change role?' });
       await role.selectOption('member');
+      await oscar.getByRole('button', { name: 'Change role of Oscar Outsider' }).click();
       await roleDialog.getByRole('button', { name: 'Cancel' }).click();
       await expect(roleDialog).toBeHidden();
       await expect(role).toHaveValue('viewer');
       await role.selectOption('admin');
+      await oscar.getByRole('button', { name: 'Change role of Oscar Outsider' }).click();
       await expect(roleDialog).toContainText('Make Oscar Outsider an admin?');
       await roleDialog.getByRole('button', { name: 'Change role' }).click();
       await expect(roleDialog).toBeHidden();

@@ -10,6 +10,7 @@ test('the owner switches to Globex, sees its snips, and switches back to Acme', 
   await list.getByRole('link', { name: 'Find slow queries' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Find slow queries' })).toBeVisible();
   await workspace.selectOption({ label: 'Globex' });
+  await page.getByRole('button', { name: 'Switch to Globex' }).click();
   await expect(page).toHaveURL(/\/snips$/);
   await expect(list.getByRole('link', { name: 'Globex deploy config' })).toBeVisible();
   await expect(list.getByRole('link', { name: 'Find slow queries' })).toHaveCount(0);
@@ -24,6 +25,7 @@ test('the owner switches to Globex, sees its snips, and switches back to Acme', 
   await expect(page.getByRole('button', { name: 'Add member' })).toHaveCount(0);
 
   await workspace.selectOption({ label: 'Acme' });
+  await page.getByRole('button', { name: 'Switch to Acme' }).click();
   await expect(page).toHaveURL(/\/snips$/);
   await expect(list.getByRole('link', { name: 'Find slow queries' })).toBeVisible();
   await expect(list.getByRole('link', { name: 'Globex deploy config' })).toHaveCount(0);

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, redirect } from 'react-router';
 import { NotFoundPage } from './app/not-found-page.tsx';
+import { PlaceKeeping } from './app/place-keeping.tsx';
 import { RootErrorBoundary, RouteErrorBoundary } from './app/route-error.tsx';
 import { WorkspaceLayout, workspaceLoader } from './app/workspace-layout.tsx';
 import { defaultLandingPath, requireUser } from './features/auth/sign-in-redirect.ts';
@@ -14,6 +15,7 @@ export function createRouter(queryClient: QueryClient) {
   return createBrowserRouter([
     {
       id: 'root',
+      Component: PlaceKeeping,
       HydrateFallback: () => <LoadingState />,
       ErrorBoundary: RootErrorBoundary,
       children: [

@@ -15,6 +15,7 @@ import { LoadingState } from '../ui/loading-state.tsx';
 import { PageProgress } from '../ui/page-progress.tsx';
 import { RealtimeStatusIndicator } from './realtime-status.tsx';
 import './app-shell.css';
+import './skip-link.css';
 
 export function workspaceLoader(queryClient: QueryClient) {
   return async ({ request }: LoaderFunctionArgs) => {
@@ -33,6 +34,18 @@ export function WorkspaceLayout() {
 
   return (
     <div className="app-shell">
+      {/* The first stop of Tab: past the header's links and buttons to the page. Focused by script, not followed:
+          "#main" in the address would be a navigation of its own, and a history entry for Back to stop at. */}
+      <a
+        href="#main"
+        className="skip-link"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <PageProgress />
       <header className="app-header">
         <div className="app-header__inner">
@@ -82,7 +95,7 @@ export function WorkspaceLayout() {
           )}
         </div>
       </header>
-      <main className="app-main">
+      <main id="main" className="app-main" tabIndex={-1}>
         {signOut.error && <Banner tone="error">{describeError(signOut.error)}</Banner>}
         {switchWorkspace.error && (
           <Banner tone="error" title="Could not switch workspaces.">

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
+import { useEffect, useRef, type FormEvent } from 'react';
 import { redirect, useNavigate, useSearchParams, type LoaderFunctionArgs } from 'react-router';
 import { Banner } from '../../ui/banner.tsx';
 import { Button } from '../../ui/button.tsx';
@@ -24,6 +24,13 @@ export function SignInPage() {
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const returnTo = safeReturnTo(searchParams.get('returnTo'));
+  const errorRef = useRef<HTMLDivElement>(null);
+
+  // The button is busy (so disabled) while signing in, which drops focus to the document: each failure takes it
+  // to what went wrong instead, read out, with the form right after it.
+  useEffect(() => {
+    if (signIn.error) errorRef.current?.focus();
+  }, [signIn.error]);
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,7 +50,11 @@ export function SignInPage() {
         </p>
         <h1 className="sign-in__title">Sign in to Snipdesk</h1>
         <p className="sign-in__lead">Your team&rsquo;s snippets, in one place.</p>
-        {signIn.error && <Banner tone="error">{signInErrorMessage(signIn.error)}</Banner>}
+        {signIn.error && (
+          <div ref={errorRef} tabIndex={-1}>
+            <Banner tone="error">{signInErrorMessage(signIn.error)}</Banner>
+          </div>
+        )}
         <form className="sign-in__form" onSubmit={handleSubmit}>
           <TextField label="Email" name="email" type="email" autoComplete="username" required autoFocus />
           <TextField label="Password" name="password" type="password" autoComplete="current-password" required />

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { Link, useSearchParams, type LoaderFunctionArgs } from 'react-router';
 import type { SessionUser } from '#shared/contracts/session.ts';
 import { describeError } from '../../api/api-error.ts';
@@ -49,6 +49,23 @@ function SnipList({ user }: { user: SessionUser }) {
   const filtered = hasSnipFilters(filters);
   const startExport = useStartExport();
   const exportHintId = useId();
+  const listRef = useRef<HTMLUListElement>(null);
+  // Where the page "Load more" asked for starts. Its first snip takes focus from the button, which is busy (so
+  // disabled) while loading and gone after the last page: focus would drop to the document.
+  const firstLoadedIndex = useRef<number | null>(null);
+
+  useEffect(() => {
+    const index = firstLoadedIndex.current;
+    if (index === null || snips.length <= index) return;
+    firstLoadedIndex.current = null;
+    listRef.current?.children[index]?.querySelector('a')?.focus();
+  }, [snips.length]);
+
+  async function loadMore() {
+    firstLoadedIndex.current = snips.length;
+    const result = await fetchNextPage();
+    if (result.isError) firstLoadedIndex.current = null;
+  }
 
   return (
     <section className="page">
@@ -96,7 +113,7 @@ function SnipList({ user }: { user: SessionUser }) {
           </div>
         )
       ) : (
-        <ul className="snip-list" aria-label="Snips">
+        <ul ref={listRef} className="snip-list" aria-label="Snips">
           {snips.map((snip) => (
             <li key={snip.id} className="snip-card">
               <h2 className="snip-card__title">
@@ -114,7 +131,7 @@ function SnipList({ user }: { user: SessionUser }) {
       {error && <Banner tone="error">{describeError(error)}</Banner>}
       {hasNextPage && (
         <div className="load-more">
-          <Button onClick={() => void fetchNextPage()} pending={isFetchingNextPage}>
+          <Button onClick={() => void loadMore()} pending={isFetchingNextPage}>
             {isFetchingNextPage ? 'Loading…' : 'Load more'}
           </Button>
         </div>

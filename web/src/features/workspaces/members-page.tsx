@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefCallback } from 'react';
 import type { LoaderFunctionArgs } from 'react-router';
 import type { SessionUser, WorkspaceRole } from '#shared/contracts/session.ts';
 import { addMemberBodySchema, type Member } from '#shared/contracts/workspaces.ts';
@@ -38,13 +38,40 @@ function MemberDirectory({ user }: { user: SessionUser }) {
   const workspaceId = user.workspace.id;
   const members = useMembers(workspaceId);
   const manages = canManageMembers(user.workspace.role);
+  const addition = useAddMember(workspaceId);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const nameCells = useRef(new Map<string, HTMLElement>());
+
+  // "X was added" answers the last thing done; once the person does something else it is old news.
+  function dismissAddedNotice() {
+    if (addition.isSuccess) addition.reset();
+  }
+
+  // The member being removed, and who is listed after them. Their row takes its focused Remove button with it:
+  // focus goes on to the next member, or to the heading when it was the last row, never to the document.
+  const leaving = useRef<{ userId: string; nextUserId: string | undefined } | null>(null);
+
+  useLayoutEffect(() => {
+    const removed = leaving.current;
+    if (!removed || members.some((member) => member.userId === removed.userId)) return;
+    leaving.current = null;
+    const nextCell = removed.nextUserId === undefined ? undefined : nameCells.current.get(removed.nextUserId);
+    (nextCell ?? headingRef.current)?.focus();
+  }, [members]);
+
+  function markLeaving(userId: string) {
+    const next = members[members.findIndex((member) => member.userId === userId) + 1];
+    leaving.current = { userId, nextUserId: next?.userId };
+  }
 
   return (
     <section className="page">
       <title>{`Members of ${user.workspace.name} · Snipdesk`}</title>
       <header className="page__header">
         <div>
-          <h1>Members</h1>
+          <h1 ref={headingRef} tabIndex={-1}>
+            Members
+          </h1>
           <p className="page__lead">
             Everyone in {user.workspace.name}. You are {roleInSentence(user.workspace.role)} here
             {manages ? '.' : '; owners and admins manage members.'}
@@ -52,7 +79,7 @@ function MemberDirectory({ user }: { user: SessionUser }) {
         </div>
       </header>
 
-      {manages && <AddMemberForm workspaceId={workspaceId} actorRole={user.workspace.role} />}
+      {manages && <AddMemberForm addition={addition} actorRole={user.workspace.role} onEdit={dismissAddedNotice} />}
 
       <div className="member-table__frame">
         <table className="member-table">
@@ -74,7 +101,23 @@ function MemberDirectory({ user }: { user: SessionUser }) {
           </thead>
           <tbody>
             {members.map((member) => (
-              <MemberRow key={member.userId} member={member} user={user} columns={manages ? 5 : 4} />
+              <MemberRow
+                key={member.userId}
+                member={member}
+                user={user}
+                columns={manages ? 5 : 4}
+                nameCellRef={(cell) => {
+                  if (cell) nameCells.current.set(member.userId, cell);
+                  return () => {
+                    nameCells.current.delete(member.userId);
+                  };
+                }}
+                onAction={dismissAddedNotice}
+                onRemoving={(removing) => {
+                  if (removing) markLeaving(member.userId);
+                  else leaving.current = null;
+                }}
+              />
             ))}
           </tbody>
         </table>
@@ -83,8 +126,14 @@ function MemberDirectory({ user }: { user: SessionUser }) {
   );
 }
 
-function AddMemberForm({ workspaceId, actorRole }: { workspaceId: string; actorRole: WorkspaceRole }) {
-  const addition = useAddMember(workspaceId);
+interface AddMemberFormProps {
+  addition: ReturnType<typeof useAddMember>;
+  actorRole: WorkspaceRole;
+  /** The person changed the email or role: a new addition is on its way. */
+  onEdit: () => void;
+}
+
+function AddMemberForm({ addition, actorRole, onEdit }: AddMemberFormProps) {
   const headingId = useId();
   const [emailError, setEmailError] = useState<string | undefined>();
   const serverEmailIssue = isApiError(addition.error)
@@ -106,7 +155,7 @@ function AddMemberForm({ workspaceId, actorRole }: { workspaceId: string; actorR
   }
 
   return (
-    <form className="member-add" onSubmit={handleSubmit} noValidate aria-labelledby={headingId}>
+    <form className="member-add" onSubmit={handleSubmit} onInput={onEdit} noValidate aria-labelledby={headingId}>
       <div>
         <h2 id={headingId}>Add a member</h2>
         <p className="member-add__hint">Anyone with a Snipdesk account, by the email they sign in with.</p>
@@ -135,7 +184,19 @@ function AddMemberForm({ workspaceId, actorRole }: { workspaceId: string; actorR
   );
 }
 
-function MemberRow({ member, user, columns }: { member: Member; user: SessionUser; columns: number }) {
+interface MemberRowProps {
+  member: Member;
+  user: SessionUser;
+  columns: number;
+  /** Receives the row's header cell, where focus goes when the row before it is removed. */
+  nameCellRef: RefCallback<HTMLTableCellElement>;
+  /** The person did something in this row (so earlier notices are out of date). */
+  onAction: () => void;
+  /** Removing the member was confirmed (true), or failed (false). */
+  onRemoving: (removing: boolean) => void;
+}
+
+function MemberRow({ member, user, columns, nameCellRef, onAction, onRemoving }: MemberRowProps) {
   const workspaceId = user.workspace.id;
   const isSelf = member.userId === user.id;
   const actorRole = user.workspace.role;
@@ -144,27 +205,43 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
   const change = useChangeMemberRole(workspaceId);
   const removal = useRemoveMember(workspaceId);
   const confirm = useConfirm();
-  // The role picked in the select while the confirm modal asks about it; null when nothing is being changed.
-  const [proposedRole, setProposedRole] = useState<WorkspaceRole | null>(null);
+  const selectRef = useRef<HTMLSelectElement>(null);
+  // The role picked in the select, from when it is picked until it is applied or dropped; null shows the current one.
+  const [pickedRole, setPickedRole] = useState<WorkspaceRole | null>(null);
+  const proposedRole = pickedRole !== null && pickedRole !== member.role ? pickedRole : null;
   const error = removal.error ?? change.error;
 
-  // Changing a role changes what someone may do, so the select only proposes and the modal asks.
-  async function propose(role: WorkspaceRole) {
+  // A closed native select changes its value on every ↑/↓: picking only proposes, so a keyboard user can look
+  // through the roles (WCAG 3.2.2). Enter in the select or the Change button applies, after the modal asks.
+  async function applyProposedRole() {
+    if (proposedRole === null || change.isPending) return;
+    onAction();
     change.reset();
     removal.reset();
-    if (role === member.role) return;
-    setProposedRole(role);
     const who = isSelf ? 'yourself' : member.name;
     const confirmed = await confirm({
       title: 'Change role?',
-      body: `Make ${who} ${roleInSentence(role)}? ${roleDescriptions[role]}.`,
+      body: `Make ${who} ${roleInSentence(proposedRole)}? ${roleDescriptions[proposedRole]}.`,
       confirmLabel: 'Change role',
     });
-    if (!confirmed) return setProposedRole(null);
-    change.mutate({ userId: member.userId, role }, { onSettled: () => setProposedRole(null) });
+    // The Change button goes away with the proposal: focus stays with the role.
+    selectRef.current?.focus();
+    if (!confirmed) return setPickedRole(null);
+    change.mutate({ userId: member.userId, role: proposedRole }, { onSettled: () => setPickedRole(null) });
+  }
+
+  function handleRoleKeyDown(event: KeyboardEvent<HTMLSelectElement>) {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      void applyProposedRole();
+    } else if (event.key === 'Escape' && proposedRole !== null) {
+      event.preventDefault();
+      setPickedRole(null);
+    }
   }
 
   async function remove() {
+    onAction();
     change.reset();
     removal.reset();
     const confirmed = await confirm({
@@ -173,26 +250,34 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
       confirmLabel: 'Remove member',
       tone: 'danger',
     });
-    if (confirmed) removal.mutate(member.userId);
+    if (!confirmed) return;
+    onRemoving(true);
+    // On failure the row stays, and says what went wrong.
+    removal.mutate(member.userId, { onError: () => onRemoving(false) });
   }
 
   return (
     <>
       <tr>
-        <th scope="row" className="member-table__name">
+        <th ref={nameCellRef} scope="row" className="member-table__name" tabIndex={-1}>
           {member.name}
           {isSelf && <span className="member-table__you"> (you)</span>}
         </th>
-        <td className="member-table__email">{member.email}</td>
-        <td>
+        <td className="member-table__email" data-label="Email">{member.email}</td>
+        <td data-label="Role">
           {manageable ? (
             <div className="member-role">
+              {/* Busy, not disabled, while changing: disabling the focused select would drop focus to the page. */}
               <select
+                ref={selectRef}
                 className="field__control field__control--select member-role__select"
                 aria-label={`Role of ${member.name}`}
                 value={proposedRole ?? member.role}
-                disabled={change.isPending}
-                onChange={(event) => void propose(event.target.value as WorkspaceRole)}
+                aria-busy={change.isPending || undefined}
+                onChange={(event) => {
+                  if (!change.isPending) setPickedRole(event.target.value as WorkspaceRole);
+                }}
+                onKeyDown={handleRoleKeyDown}
               >
                 {assignableRoles(actorRole).map((role) => (
                   <option key={role} value={role}>
@@ -200,12 +285,17 @@ function MemberRow({ member, user, columns }: { member: Member; user: SessionUse
                   </option>
                 ))}
               </select>
+              {proposedRole !== null && (
+                <Button variant="primary" onClick={() => void applyProposedRole()} pending={change.isPending}>
+                  Change<span className="visually-hidden"> role of {member.name}</span>
+                </Button>
+              )}
             </div>
           ) : (
             <span className={`badge role-badge role-badge--${member.role}`}>{roleLabels[member.role]}</span>
           )}
         </td>
-        <td className="member-table__joined">
+        <td className="member-table__joined" data-label="Joined">
           <RelativeTime iso={member.joinedAt} />
         </td>
         {manages && (
