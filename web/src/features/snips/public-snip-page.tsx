@@ -8,6 +8,7 @@ import { Button, ButtonLink } from '../../ui/button.tsx';
 import { RelativeTime } from '../../ui/relative-time.tsx';
 import { sessionQueryOptions } from '../auth/get-session.ts';
 import { signInHref } from '../auth/sign-in-redirect.ts';
+import { CodeBlock } from './code-block.tsx';
 import { publicSnipQueryOptions, usePublicSnip } from './get-public-snip.ts';
 import { languageLabels } from './snip-labels.ts';
 import { SnipTags } from './snip-meta.tsx';
@@ -47,9 +48,7 @@ export function PublicSnipPage() {
           </span>
         </p>
         <SnipTags tags={snip.tags} />
-        <pre className="snip-body">
-          <code className={`language-${snip.language}`}>{snip.body}</code>
-        </pre>
+        <CodeBlock body={snip.body} language={snip.language} />
       </article>
     </PublicFrame>
   );

@@ -7,6 +7,7 @@ import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { CommentsSection } from '../comments/comments-section.tsx';
 import { commentListQueryOptions } from '../comments/list-comments.ts';
+import { CodeBlock } from './code-block.tsx';
 import { useDeleteSnip } from './delete-snip.ts';
 import { snipQueryOptions, useSnip, useSnipGone } from './get-snip.ts';
 import { PublicLink } from './public-link.tsx';
@@ -79,9 +80,7 @@ export function SnipPage() {
       <SnipTags tags={snip.tags} />
       {/* The cached snip is the one the last save returned, so a new or revoked link shows at once. */}
       {!gone && snip.visibility === 'public' && snip.publicSlug && <PublicLink key={snip.publicSlug} slug={snip.publicSlug} />}
-      <pre className="snip-body">
-        <code className={`language-${snip.language}`}>{snip.body}</code>
-      </pre>
+      <CodeBlock body={snip.body} language={snip.language} />
       {!gone && user && canShareSnip(user, snip) && <SnipSharePanel key={`sharing-${snip.id}`} snip={snip} user={user} />}
       <CommentsSection key={snip.id} snipId={snip.id} user={user} gone={gone} />
     </article>
