@@ -38,7 +38,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !after) {
       throw new AppError(400, 'invalid_request', 'The cursor is not one this server handed out.', {
-        details: { issues: [{ location: 'querystring', path: 'cursor', message: 'invalid cursor' }] },
+        details: { issues: [{ location: 'querystring', path: 'cursor', message: 'This page link has expired; start again from the first page.' }] },
       });
     }
     return listSnips(db, actorOf(request), { limit, after, filters });

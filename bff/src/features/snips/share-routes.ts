@@ -13,7 +13,7 @@ import { findSnip } from './queries.ts';
 import { deleteShare, findShare, insertShare, listShares } from './share-queries.ts';
 
 const recipientIssue = (status: 400 | 422, message: string) =>
-  new AppError(status, 'invalid_request', `The snip cannot be shared with that person: ${message}.`, {
+  new AppError(status, 'invalid_request', `The snip cannot be shared with that person. ${message}`, {
     details: { issues: [{ location: 'body', path: 'userId', message }] },
   });
 
@@ -47,9 +47,9 @@ const shareRoutes: FastifyPluginAsyncZod = async (fastify) => {
       // A retry with the same Idempotency-Key replays the first answer; sharing again without one answers 200.
       const share = await fastify.idempotently(request, reply, async (tx) => {
         const snip = await findShareableSnip(actor, request.params.id, tx);
-        if (userId === actor.userId) throw recipientIssue(400, 'you cannot share a snip with yourself');
+        if (userId === actor.userId) throw recipientIssue(400, 'You cannot share a snip with yourself.');
         // The snip is in the actor's current workspace (the scope says so), so its members are the actor's.
-        if ((await listMembers(tx, actor, userId)).length === 0) throw recipientIssue(422, 'not a member of this workspace');
+        if ((await listMembers(tx, actor, userId)).length === 0) throw recipientIssue(422, 'They are not a member of this workspace.');
         const now = clock.now();
         const created = await insertShare(tx, actor, snip.id, userId, now);
         if (created) {

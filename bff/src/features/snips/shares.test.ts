@@ -121,11 +121,11 @@ describe('who may share with whom', () => {
     const snip = await newSnip(member, 'private');
     const self = await share(member, snip.id, memberId);
     expect(self.statusCode).toBe(400);
-    expect(self.json().error).toMatchObject({ code: 'invalid_request', details: { issues: [{ path: 'userId', message: 'you cannot share a snip with yourself' }] } });
+    expect(self.json().error).toMatchObject({ code: 'invalid_request', details: { issues: [{ path: 'userId', message: 'You cannot share a snip with yourself.' }] } });
     for (const stranger of [outsiderId, '00000000-0000-4000-8000-0000000fffff']) {
       const response = await share(member, snip.id, stranger);
       expect(response.statusCode).toBe(422);
-      expect(response.json().error).toMatchObject({ code: 'invalid_request', details: { issues: [{ path: 'userId', message: 'not a member of this workspace' }] } });
+      expect(response.json().error).toMatchObject({ code: 'invalid_request', details: { issues: [{ path: 'userId', message: 'They are not a member of this workspace.' }] } });
     }
     expect((await member.request({ method: 'POST', url: `/api/snips/${snip.id}/shares`, payload: { userId: pmId, role: 'admin' } })).statusCode).toBe(400);
     expect(await sharesOf(member, snip.id)).toEqual([]);

@@ -133,13 +133,13 @@ describe('SnipSharePanel', () => {
   });
 
   it('shows why the server would not share, next to the field', async () => {
-    refuse.set(vera.userId, 'not a member of this workspace');
+    refuse.set(vera.userId, 'They are not a member of this workspace.');
     const user = renderPanel(snipOf('private', me.id));
     await vi.waitFor(() => expect(offered()).toContain('Vera Viewer'));
     await user.selectOptions(screen.getByLabelText('Share with'), 'Vera Viewer');
     await user.click(screen.getByRole('button', { name: 'Share' }));
     await vi.waitFor(() => expect(screen.getByLabelText('Share with').getAttribute('aria-invalid')).toBe('true'));
-    expect(screen.getByText('not a member of this workspace')).toBeDefined();
+    expect(screen.getByText('They are not a member of this workspace.')).toBeDefined();
     expect(sharedWith()).toEqual([]);
   });
 
