@@ -142,6 +142,13 @@ export async function unreadOf(page: Page): Promise<number> {
 
 /** The header's live-updates indicator. */
 export const liveIndicator = (page: Page) => page.getByRole('banner').getByRole('status');
+/** Fails unless all of `element` shows, from its left edge to its right, inside the screen's width. */
+export async function expectWithinTheScreen(page: Page, element: Locator): Promise<void> {
+  await expect(element).toBeVisible();
+  const box = (await element.boundingBox())!;
+  expect(box.x, 'left edge').toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, 'right edge').toBeLessThanOrEqual(page.viewportSize()!.width);
+}
 /** The header's notification bell, whatever its count. */
 export const bell = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Notifications/ });
 /** The bell's accessible name for an unread count. */
