@@ -5,6 +5,7 @@ import { cachedSessionUser } from '../features/auth/get-session.ts';
 import { SignInAgainDialog } from '../features/auth/sign-in-again-dialog.tsx';
 import { Banner } from '../ui/banner.tsx';
 import { Button } from '../ui/button.tsx';
+import { isFocusLost } from '../ui/focus-lost.ts';
 import './session-expiry.css';
 
 /**
@@ -26,8 +27,7 @@ export function SessionExpiry() {
     const before = focusBeforeRef.current;
     focusBeforeRef.current = null;
     // Only if focus was left nowhere (the banner and the dialog that held it are gone).
-    const lost = document.activeElement === null || document.activeElement === document.body;
-    if (lost && before instanceof HTMLElement && before.isConnected) before.focus();
+    if (isFocusLost() && before instanceof HTMLElement && before.isConnected) before.focus();
   }, [expired]);
 
   // A new expiry (after a sign-in in between) starts over with the dialog closed.

@@ -5,6 +5,7 @@ import type { SessionUser } from '#shared/contracts/session.ts';
 import { describeError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
 import { Button, ButtonLink } from '../../ui/button.tsx';
+import { isFocusLost } from '../../ui/focus-lost.ts';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { useStartExport } from '../jobs/start-export.ts';
@@ -53,18 +54,21 @@ function SnipList({ user }: { user: SessionUser }) {
   // Where the page "Load more" asked for starts. Its first snip takes focus from the button, which is busy (so
   // disabled) while loading and gone after the last page: focus would drop to the document.
   const firstLoadedIndex = useRef<number | null>(null);
+  const loadMoreRef = useRef<HTMLDivElement>(null);
 
+  // Once the load has ended, however it ended: a page that came (focus its first snip), or one that failed or was
+  // cancelled by a refetch of the list (nothing to focus, and nothing left pending for a later change of the list).
   useEffect(() => {
+    if (isFetchingNextPage) return;
     const index = firstLoadedIndex.current;
-    if (index === null || snips.length <= index) return;
     firstLoadedIndex.current = null;
-    listRef.current?.children[index]?.querySelector('a')?.focus();
-  }, [snips.length]);
+    const stillWaiting = isFocusLost() || loadMoreRef.current?.contains(document.activeElement);
+    if (index !== null && stillWaiting) listRef.current?.children[index]?.querySelector('a')?.focus();
+  }, [isFetchingNextPage]);
 
-  async function loadMore() {
+  function loadMore() {
     firstLoadedIndex.current = snips.length;
-    const result = await fetchNextPage();
-    if (result.isError) firstLoadedIndex.current = null;
+    void fetchNextPage();
   }
 
   return (
@@ -130,8 +134,8 @@ function SnipList({ user }: { user: SessionUser }) {
       {/* A failed "load more" keeps the pages already shown; only the next page's error is reported. */}
       {error && <Banner tone="error">{describeError(error)}</Banner>}
       {hasNextPage && (
-        <div className="load-more">
-          <Button onClick={() => void loadMore()} pending={isFetchingNextPage}>
+        <div ref={loadMoreRef} className="load-more">
+          <Button onClick={loadMore} pending={isFetchingNextPage}>
             {isFetchingNextPage ? 'Loading…' : 'Load more'}
           </Button>
         </div>

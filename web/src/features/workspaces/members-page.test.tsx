@@ -28,6 +28,8 @@ const oscar = person(5, 'Oscar Outsider', 'viewer');
 
 /** What the server holds; each test sets it. */
 let members: Member[] = [];
+/** Set by a test that answers removals itself, when it is ready: a removal still on its way meanwhile. */
+let holdRemovals: ((answer: () => void) => void) | undefined;
 let api: TestApi;
 let queryClient: QueryClient;
 
@@ -45,8 +47,11 @@ beforeAll(async () => {
         return json(201, added);
       }
       if (request.method === 'DELETE' && request.url?.startsWith(`${path}/`)) {
-        members = members.filter((member) => !request.url!.endsWith(member.userId));
-        return response.writeHead(204).end();
+        const answer = () => {
+          members = members.filter((member) => !request.url!.endsWith(member.userId));
+          response.writeHead(204).end();
+        };
+        return holdRemovals ? holdRemovals(answer) : answer();
       }
       json(404, { error: { code: 'not_found', message: 'Not found.' } });
     });
@@ -61,6 +66,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  holdRemovals = undefined;
   cleanup();
   queryClient.clear();
 });
@@ -95,6 +101,22 @@ describe('MembersPage', () => {
 
     await removeMember(events, 'Vera Viewer');
     expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'Members' }));
+  });
+
+  it('leaves focus where the person went while a removal was on its way', async () => {
+    members = [olivia, max, vera];
+    let answerRemoval: (() => void) | undefined;
+    holdRemovals = (answer) => (answerRemoval = answer);
+    const events = await renderMembersPage();
+
+    await events.click(screen.getByRole('button', { name: 'Remove Max Member' }));
+    await events.click(await screen.findByRole('button', { name: 'Remove member' }));
+    await vi.waitFor(() => expect(answerRemoval).toBeDefined());
+    const email = screen.getByRole('textbox', { name: 'Email' });
+    await events.click(email);
+    answerRemoval!();
+    await vi.waitFor(() => expect(screen.queryByRole('rowheader', { name: 'Max Member' })).toBeNull());
+    expect(document.activeElement).toBe(email);
   });
 
   it('keeps the "added" notice until the person does something else', async () => {

@@ -8,6 +8,7 @@ import { Banner } from '../../ui/banner.tsx';
 import { Button } from '../../ui/button.tsx';
 import { SelectField, TextField } from '../../ui/form-field.tsx';
 import { RelativeTime } from '../../ui/relative-time.tsx';
+import { isFocusLost } from '../../ui/focus-lost.ts';
 import { useSession } from '../auth/get-session.ts';
 import { useConfirm } from '../../app/confirm-provider.tsx';
 import { requireUser } from '../auth/sign-in-redirect.ts';
@@ -56,7 +57,8 @@ function MemberDirectory({ user }: { user: SessionUser }) {
     if (!removed || members.some((member) => member.userId === removed.userId)) return;
     leaving.current = null;
     const nextCell = removed.nextUserId === undefined ? undefined : nameCells.current.get(removed.nextUserId);
-    (nextCell ?? headingRef.current)?.focus();
+    // Unless the person has moved on while the removal was on its way.
+    if (isFocusLost()) (nextCell ?? headingRef.current)?.focus();
   }, [members]);
 
   function markLeaving(userId: string) {
