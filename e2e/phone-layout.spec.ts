@@ -6,7 +6,7 @@ import { bell, createSnip, expect, expectWithinTheScreen, test, uniqueTitle } fr
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-test('on a phone the notification panel opens inside the screen, its notifications whole', async ({ page, signInAs, signedInElsewhere }) => {
+test('on a phone the notification panel opens inside the screen, its notifications whole, and stays inside at wider widths', async ({ page, signInAs, signedInElsewhere }) => {
   await signInAs('owner');
   const snip = await createSnip(page, uniqueTitle('A title long enough to fold a notification onto several lines'));
   const member = await signedInElsewhere('member');
@@ -29,6 +29,11 @@ test('on a phone the notification panel opens inside the screen, its notificatio
     expect(box.x).toBeGreaterThanOrEqual(panelBox.x);
     expect(box.x + box.width).toBeLessThanOrEqual(panelBox.x + panelBox.width);
     expect(await item.evaluate((element) => element.scrollWidth - element.clientWidth), 'clipped sideways').toBe(0);
+  }
+  // Where the header has two rows the bell is not at its right edge either; on a desktop it is.
+  for (const width of [641, 800, 1040, 1280]) {
+    await page.setViewportSize({ width, height: 844 });
+    await expectWithinTheScreen(page, panel);
   }
 });
 
