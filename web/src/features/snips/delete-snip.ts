@@ -34,7 +34,7 @@ export function useDeleteSnip(id: string) {
       );
       void queryClient.invalidateQueries({ queryKey: snipKeys.lists(), refetchType: 'all' });
       void queryClient.invalidateQueries({ queryKey: snipKeys.publicSnips() });
-      await navigate('/snips', { replace: true, state: snipDeletedState() });
+      await navigate('/snips', { replace: true, state: snipDeletedState });
     },
   });
 }

@@ -1,49 +1,43 @@
-import { useEffect, useSyncExternalStore } from 'react';
-import { useLocation } from 'react-router';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import { Banner } from '../../ui/banner.tsx';
+
+/** The location state a snip's page leaves with once the snip is deleted. */
+export const snipDeletedState = { snipDeleted: true } as const;
+
+const isSnipDeletedState = (state: unknown) => typeof state === 'object' && state !== null && 'snipDeleted' in state;
 
 /**
  * "Snip deleted.", on the list a delete lands on, until the person's next action there.
  *
- * The navigation away from the deleted snip carries which deletion it was (location state), so the notice belongs
- * to the one history entry it landed on. Whether it still has something to say is kept here, per tab like the
- * fetch client: the first click or keystroke in a field settles it, so neither Back nor a reload says it again.
+ * The mark the delete left in the history entry is taken out of it at once (the entry is replaced), so Back,
+ * Forward and a reload never say it again; the notice stays with the entry it was replaced by until the first click
+ * or keystroke in a field, or until the list moves to another entry (a search, say).
  */
-interface SnipDeletedState {
-  snipDeleted: number;
-}
-
-let deletions = 0;
-let unsettled: number | null = null;
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-function settle(): void {
-  unsettled = null;
-  for (const listener of [...listeners]) listener();
-}
-
-/** The location state to leave a snip's page with once it is deleted. */
-export function snipDeletedState(): SnipDeletedState {
-  deletions += 1;
-  unsettled = deletions;
-  return { snipDeleted: deletions };
-}
-
-const deletionIn = (state: unknown): number | null =>
-  typeof state === 'object' && state !== null && 'snipDeleted' in state && typeof state.snipDeleted === 'number' ? state.snipDeleted : null;
-
 export function SnipDeletedNotice() {
-  const { state } = useLocation();
-  const pending = useSyncExternalStore(subscribe, () => unsettled);
-  const shown = pending !== null && deletionIn(state) === pending;
+  const location = useLocation();
+  const navigate = useNavigate();
+  const arrived = isSnipDeletedState(location.state);
+  const replacing = useRef(false);
+  const [shownAt, setShownAt] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (arrived) {
+      replacing.current = true;
+      void navigate({ pathname: location.pathname, search: location.search }, { replace: true, state: null, preventScrollReset: true });
+    } else if (replacing.current) {
+      replacing.current = false;
+      setShownAt(location.key);
+    } else {
+      setShownAt(null);
+    }
+  }, [arrived, location.key, location.pathname, location.search, navigate]);
+
+  const shown = arrived || shownAt === location.key;
 
   useEffect(() => {
     if (!shown) return;
+    const settle = () => setShownAt(null);
     // Capturing, so it is settled before whatever the action does (a navigation, a new search).
     document.addEventListener('click', settle, { capture: true });
     document.addEventListener('input', settle, { capture: true });
