@@ -68,3 +68,18 @@ test('signing out from a snip asks the API for nothing but the sign-out and a fr
   expect(traffic.apiRequests).toEqual(['DELETE /api/session', 'GET /api/session']);
   expect(traffic.consoleErrors).toEqual([]);
 });
+
+test('switching workspaces from a snip asks nothing more of that snip', async ({ page, signInAs }) => {
+  await signInAs('owner');
+  const snip = await createSnip(page, uniqueTitle('Open at the switch'));
+  await openSnip(page, snip);
+
+  const traffic = recordTraffic(page);
+  await page.getByRole('combobox', { name: 'Workspace' }).selectOption({ label: 'Globex' });
+  await page.getByRole('button', { name: 'Switch to Globex' }).click();
+  await expect(page).toHaveURL(/\/snips$/);
+  await expect(page.getByRole('list', { name: 'Snips' }).getByRole('link', { name: 'Globex deploy config' })).toBeVisible();
+  // The snip is Acme's: read from Globex it would be a 404.
+  expect(traffic.apiRequests.filter((request) => request.includes(snip.id))).toEqual([]);
+  expect(traffic.consoleErrors).toEqual([]);
+});

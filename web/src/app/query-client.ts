@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import { ApiError } from '../api/api-error.ts';
 
 /**
@@ -20,3 +20,22 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+/**
+ * Removes the cached queries under `queryKey` as soon as nothing on screen shows them: at once for those no
+ * component observes, the others when their last observer goes. A page on its way out (after a delete, or a switch
+ * of workspace) still renders for a moment, and a removed query it renders is read again from the server: a 404.
+ */
+export function removeQueriesOnceUnobserved(queryClient: QueryClient, queryKey: QueryKey): void {
+  const cache = queryClient.getQueryCache();
+  const observed = new Set(cache.findAll({ queryKey }).filter((query) => query.getObserversCount() > 0));
+  queryClient.removeQueries({ queryKey, predicate: (query) => !observed.has(query) });
+  if (observed.size === 0) return;
+  const unsubscribe = cache.subscribe((event) => {
+    if (event.type !== 'observerRemoved' || !observed.has(event.query) || event.query.getObserversCount() > 0) return;
+    observed.delete(event.query);
+    cache.remove(event.query);
+    if (observed.size === 0) unsubscribe();
+  });
+}
+

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
 import { useNavigate } from 'react-router';
 import type { SnipPage } from '#shared/contracts/snips.ts';
 import { apiRequest } from '../../api/api-client.ts';
+import { removeQueriesOnceUnobserved } from '../../app/query-client.ts';
 import { snipDeletedState } from './snip-deleted-notice.tsx';
 import { snipKeys } from './snip-keys.ts';
 
@@ -15,19 +15,11 @@ export function deleteSnip(id: string): Promise<void> {
 export function useDeleteSnip(id: string) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const deleted = useRef(false);
-  // The snip leaves the cache with the page that showed it, not before: a page still on screen reads its query
-  // again when it renders, and a removed query is read from the server (a 404). The navigation only starts the
-  // page's way out; its unmount is the moment nothing reads the snip any more.
-  useEffect(() => {
-    return () => {
-      if (deleted.current) queryClient.removeQueries({ queryKey: snipKeys.detail(id), exact: true });
-    };
-  }, [queryClient, id]);
   return useMutation({
     mutationFn: () => deleteSnip(id),
     onSuccess: async () => {
-      deleted.current = true;
+      // With the page that showed it, not before.
+      removeQueriesOnceUnobserved(queryClient, snipKeys.detail(id));
       // Drop the row from cached lists now (no flash of a deleted snip), then confirm with the server.
       queryClient.setQueriesData<InfiniteData<SnipPage, string | null>>({ queryKey: snipKeys.lists() }, (data) =>
         data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== id) })) },

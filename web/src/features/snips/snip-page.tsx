@@ -1,4 +1,4 @@
-import type { QueryClient } from '@tanstack/react-query';
+import { useIsMutating, type QueryClient } from '@tanstack/react-query';
 import { Link, useParams, type LoaderFunctionArgs } from 'react-router';
 import { describeError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
@@ -7,6 +7,7 @@ import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
 import { CommentsSection } from '../comments/comments-section.tsx';
 import { commentListQueryOptions } from '../comments/list-comments.ts';
+import { workspaceKeys } from '../workspaces/workspace-keys.ts';
 import { CodeBlock } from './code-block.tsx';
 import { useDeleteSnip } from './delete-snip.ts';
 import { snipQueryOptions, useSnip, useSnipGone } from './get-snip.ts';
@@ -37,8 +38,11 @@ export function SnipPage() {
   const { user } = useSession();
   const deletion = useDeleteSnip(id);
   // Someone else's edit shows up here as it is saved; their delete, as the notice below. Not followed from our own
-  // delete on: the page is on its way out and has nothing to read again.
-  useSnipStream(deletion.isPending || deletion.isSuccess ? null : id);
+  // delete on, nor from the moment the session starts moving to another workspace (whose answer to the switch
+  // races the stream's `ended`): the page is on its way out, with nothing to read again.
+  const switchingWorkspace = useIsMutating({ mutationKey: workspaceKeys.switching() }) > 0;
+  const leaving = deletion.isPending || deletion.isSuccess || switchingWorkspace || user?.workspace.id !== snip.workspaceId;
+  useSnipStream(leaving ? null : id);
   const viewers = useSnipViewers(id, user?.id);
   const gone = useSnipGone(id);
   const changeable = canChangeSnip(user, snip) && !gone;

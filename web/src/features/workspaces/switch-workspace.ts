@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { sessionStateSchema, type SessionState } from '#shared/contracts/session.ts';
 import type { SwitchWorkspaceBody } from '#shared/contracts/workspaces.ts';
 import { apiRequest } from '../../api/api-client.ts';
+import { removeQueriesOnceUnobserved } from '../../app/query-client.ts';
 import { sessionQueryOptions } from '../auth/get-session.ts';
 import { jobKeys } from '../jobs/job-keys.ts';
 import { notificationKeys } from '../notifications/notification-keys.ts';
@@ -17,20 +18,22 @@ export function putSessionWorkspace(body: SwitchWorkspaceBody): Promise<SessionS
 
 /**
  * Makes another workspace the current one, then starts over on its snips list. Everything cached was read in the
- * old workspace: the lists go before the navigation (the list page must load the new workspace's), the rest
- * once the old page is gone (a mounted snip page would refetch its snip straight into a 404).
+ * old workspace: the lists go before the navigation (the list page must load the new workspace's), a snip once the
+ * page showing it is gone (a mounted snip page would refetch its snip straight into a 404; it also stops following
+ * its stream while this runs, see snip-page.tsx).
  */
 export function useSwitchWorkspace() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return useMutation({
+    mutationKey: workspaceKeys.switching(),
     mutationFn: (workspaceId: string) => putSessionWorkspace({ workspaceId }),
     onSuccess: async (session) => {
       await queryClient.cancelQueries({ queryKey: snipKeys.all });
       queryClient.setQueryData(sessionQueryOptions.queryKey, session);
       queryClient.removeQueries({ queryKey: snipKeys.lists() });
+      removeQueriesOnceUnobserved(queryClient, snipKeys.details());
       await navigate('/snips');
-      queryClient.removeQueries({ queryKey: snipKeys.details() });
       // Jobs are seen from the workspace they ran in: the old workspace's are not found from the new one.
       queryClient.removeQueries({ queryKey: jobKeys.all });
       void queryClient.invalidateQueries({ queryKey: workspaceKeys.members() });

@@ -9,4 +9,6 @@ export const workspaceKeys = {
   /** Member lists; invalidate after any change to a membership. */
   members: () => [...workspaceKeys.all, 'members'] as const,
   memberList: (workspaceId: string) => [...workspaceKeys.members(), workspaceId] as const,
+  /** The mutation that makes another workspace current: pages of the old one stop following it meanwhile. */
+  switching: () => [...workspaceKeys.all, 'switch'] as const,
 };
