@@ -60,8 +60,7 @@ for (const [screen, viewport] of Object.entries(viewports)) {
 
       const member = await signedInElsewhere('member');
       const snip = await createSnip(member, uniqueTitle('Public long lines'), longLinesBody, 'public');
-      const { publicSlug } = (await (await member.request.get(`/api/snips/${snip.id}`)).json()) as { publicSlug: string };
-      await page.goto(`/s/${publicSlug}`);
+      await page.goto(`/s/${snip.publicSlug}`);
       await expect(page.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
       await scan(page, 'a public snip page');
     });

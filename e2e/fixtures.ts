@@ -52,6 +52,8 @@ export interface SavedSnip {
   id: string;
   title: string;
   version: number;
+  /** Set while the snip is public: its link is `/s/<publicSlug>`. */
+  publicSlug: string | null;
 }
 
 /** The CSRF token of the session `api` carries (page.request shares the browser context's cookies). */

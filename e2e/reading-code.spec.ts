@@ -33,7 +33,9 @@ test('a reader tabs to a snip’s code, scrolls its long lines with the arrow ke
   await expect.poll(() => sidewaysOverflow(page)).toBe(0);
 
   // Remembered on this device: the next snip opens wrapped too.
-  await page.reload();
+  const next = await createSnip(page, uniqueTitle('More long lines'), longLinesBody);
+  await page.goto(`/snips/${next.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: next.title })).toBeVisible();
   await expect(wrapLines(page)).toBeChecked();
   expect(await sidewaysOverflow(page)).toBe(0);
 });
@@ -41,12 +43,11 @@ test('a reader tabs to a snip’s code, scrolls its long lines with the arrow ke
 test('the public page of a snip lets the keyboard reach and scroll its code too', async ({ page, browser, baseURL, signInAs }) => {
   await signInAs('member');
   const snip = await createSnip(page, uniqueTitle('Public long lines'), longLinesBody, 'public');
-  const { publicSlug } = (await (await page.request.get(`/api/snips/${snip.id}`)).json()) as { publicSlug: string };
 
   const signedOut = await browser.newContext({ baseURL });
   try {
     const reader = await signedOut.newPage();
-    await reader.goto(`/s/${publicSlug}`);
+    await reader.goto(`/s/${snip.publicSlug}`);
     await expect(reader.getByRole('heading', { level: 1, name: snip.title })).toBeVisible();
     await wrapLines(reader).focus();
     await reader.keyboard.press('Tab');

@@ -1,8 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { snipLimits, snipListQuerySchema } from '#shared/contracts/snips.ts';
+import { snipLimits } from '#shared/contracts/snips.ts';
 import { Button } from '../../ui/button.tsx';
 import { SelectField, TextField, type SelectOption } from '../../ui/form-field.tsx';
-import { hasSnipFilters, isValidTag, sameSnipFilters, type SnipFilters } from './snip-filters.ts';
+import { hasSnipFilters, sameSnipFilters, tagIssue, type SnipFilters } from './snip-filters.ts';
 import { languageOptions, visibilityLabels } from './snip-labels.ts';
 import { normalizeTag } from './snip-tags.ts';
 
@@ -18,7 +18,7 @@ const sameTyped = (a: TypedFilters, b: TypedFilters) => a.q === b.q && a.tag ===
 /** The filters with the typed text applied; a tag the API would refuse is left out (and flagged in the field). */
 function withTyped(filters: SnipFilters, typed: TypedFilters): SnipFilters {
   const tag = normalizeTag(typed.tag);
-  return { ...filters, q: typed.q.trim() || undefined, tag: tag && isValidTag(tag) ? tag : undefined };
+  return { ...filters, q: typed.q.trim() || undefined, tag: tag && !tagIssue(tag) ? tag : undefined };
 }
 
 export interface SnipFilterBarProps {
@@ -87,8 +87,7 @@ export function SnipFilterBar({ filters, authors, onChange, debounceMs = 250 }: 
   }
 
   const tag = normalizeTag(typed.tag);
-  // The contract's own words, as the editor and the API say them.
-  const tagError = tag ? snipListQuerySchema.shape.tag.safeParse(tag).error?.issues[0]?.message : undefined;
+  const tagError = tag ? tagIssue(tag) : undefined;
   const filtered = hasSnipFilters(filters) || typed.q.trim() !== '' || tag !== '';
 
   return (

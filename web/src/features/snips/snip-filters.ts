@@ -16,8 +16,9 @@ export interface SnipFilters {
 
 const { q, language, tag, visibility, author } = snipListQuerySchema.shape;
 
-export function isValidTag(text: string): boolean {
-  return tag.safeParse(text).success;
+/** Why the API would refuse `text` as a tag, in the contract's own words (as the editor and the API say them). */
+export function tagIssue(text: string): string | undefined {
+  return tag.safeParse(text).error?.issues[0]?.message;
 }
 
 /**

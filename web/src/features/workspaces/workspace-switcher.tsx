@@ -43,7 +43,8 @@ export function WorkspaceSwitcher({ user, onSwitch, pendingWorkspaceId }: Worksp
   function switchToProposed() {
     if (!proposed) return;
     setPicked(null);
-    // The Switch button goes away with the proposal: focus stays on the select rather than dropping to the page.
+    // The Switch button goes away with the proposal: focus stays on the select rather than dropping to the page
+    // (until the new workspace's list opens, whose heading takes it).
     selectRef.current?.focus();
     onSwitch(proposed.workspaceId);
   }
