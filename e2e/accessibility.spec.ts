@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { exclusively } from './exclusive.ts';
-import { bell, createSnip, csrfTokenOf, expect, test, uniqueTitle, unknownEmail } from './fixtures.ts';
+import { bell, createSnip, csrfTokenOf, expect, expiredBanner, expireSession, signInDialog, test, uniqueTitle, unknownEmail } from './fixtures.ts';
 
 // An axe scan of every page in its main states, on a desktop screen and on a phone. Serious and critical
 // violations fail the test; each state is scanned and reported, so one run lists everything there is to fix.
@@ -94,7 +94,7 @@ for (const [screen, viewport] of Object.entries(viewports)) {
       await scan(page, 'the notification panel');
     });
 
-    test('writing and editing a snip, with field errors, have no serious accessibility problems', async ({ page, signInAs }) => {
+    test('writing and editing a snip, with field errors and a session that ends, have no serious accessibility problems', async ({ page, signInAs }) => {
       await signInAs('owner');
       await page.goto('/snips/new');
       await expect(page.getByRole('heading', { level: 1, name: 'New snip' })).toBeVisible();
@@ -111,6 +111,15 @@ for (const [screen, viewport] of Object.entries(viewports)) {
       await page.getByRole('button', { name: 'Save changes' }).click();
       await expect(page.getByText('Please fix the highlighted fields.')).toBeVisible();
       await scan(page, 'the edit snip page after a failed save');
+
+      // The session ends mid-edit (the live socket hears of it): the banner over the kept page, then the dialog that
+      // signs in again.
+      await expireSession(page);
+      await expect(expiredBanner(page)).toBeVisible();
+      await scan(page, 'the session-expired banner');
+      await expiredBanner(page).getByRole('button', { name: 'Sign in' }).click();
+      await expect(signInDialog(page)).toBeVisible();
+      await scan(page, 'the sign-in-again dialog');
     });
 
     test('the members page, the exports, a job and the not-found page have no serious accessibility problems', async ({ page, signInAs }) => {

@@ -155,6 +155,7 @@ export async function expectWithinTheScreen(page: Page, element: Locator): Promi
 export const bell = (page: Page) => page.getByRole('banner').getByRole('button', { name: /^Notifications/ });
 /** The bell's accessible name for an unread count. */
 export const bellNamed = (unread: number) => (unread === 0 ? 'Notifications' : `Notifications, ${unread} unread`);
+export const signInDialog = (page: Page) => page.getByRole('dialog', { name: 'Sign in again' });
 export const expiredBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'Your session has expired — sign in again to continue' });
 export const commentBodies = (page: Page) => page.getByRole('region', { name: /^Comments/ }).getByRole('listitem');
 export const viewingNow = (page: Page) => page.getByRole('list', { name: 'Viewing now:' });

@@ -1,5 +1,5 @@
-import { request as playwrightRequest, type Page } from '@playwright/test';
-import { createSnip, csrfTokenOf, demoPassword, demoUsers, expect, expiredBanner, expireSession, type SavedSnip, test, uniqueTitle } from './fixtures.ts';
+import { request as playwrightRequest } from '@playwright/test';
+import { createSnip, csrfTokenOf, demoPassword, demoUsers, expect, expiredBanner, expireSession, type SavedSnip, signInDialog, test, uniqueTitle } from './fixtures.ts';
 
 /** A snip as `user` sees it now, through a request context of its own (its own session). */
 async function readSnipAs(baseURL: string, user: string, id: string): Promise<SavedSnip> {
@@ -18,7 +18,6 @@ async function readSnipAs(baseURL: string, user: string, id: string): Promise<Sa
   }
 }
 
-const signInDialog = (page: Page) => page.getByRole('dialog', { name: 'Sign in again' });
 
 test('a save that meets an expired session waits for signing in again in place, then lands exactly once', async ({ page, signInAs }) => {
   await signInAs('member');
