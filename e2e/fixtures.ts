@@ -1,4 +1,4 @@
-import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, request, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /** The accounts the BFF seeds on a fresh embedded database; all share one password. */
 export const demoUsers = {
@@ -91,32 +91,61 @@ export async function createSnip(
   body = 'Written for an end-to-end test.',
   visibility: 'private' | 'workspace' | 'public' = 'workspace',
 ): Promise<SavedSnip> {
+  const { user, csrfToken } = await sessionOf(page.request);
   const response = await page.request.post('/api/snips', {
-    headers: { 'x-csrf-token': await csrfTokenOf(page.request) },
+    headers: { 'x-csrf-token': csrfToken },
     data: { title, language: 'plaintext', visibility, tags: [], body },
   });
   expect(response.status()).toBe(201);
-  const snip = (await response.json()) as SavedSnip;
-  writtenByThisTest.push({ api: page.request, id: snip.id });
+  const snip = (await response.json()) as SavedSnip & { workspaceId: string };
+  writtenByThisTest.push({ api: page.request, id: snip.id, workspaceId: snip.workspaceId, authorEmail: user!.email });
   return snip;
 }
 
+interface Session {
+  user: { email: string; workspace: { id: string } } | null;
+  csrfToken: string;
+}
+const sessionOf = async (api: APIRequestContext) => (await (await api.get('/api/session')).json()) as Session;
+
 /**
- * The snips `createSnip` wrote in the running test, with the session that wrote them: deleted when the test ends, so
- * the demo workspace's lists look as seeded to every test, however many ran before (or at the same time).
+ * A snip `createSnip` wrote in the running test: deleted when the test ends, so the demo workspace's lists look as
+ * seeded to every test, however many ran before (or at the same time).
  */
-const writtenByThisTest: { api: APIRequestContext; id: string }[] = [];
+interface WrittenSnip {
+  /** The session that wrote it. */
+  api: APIRequestContext;
+  id: string;
+  workspaceId: string;
+  authorEmail: string;
+}
+const writtenByThisTest: WrittenSnip[] = [];
 
 async function deleteWrittenSnips() {
-  for (const { api, id } of writtenByThisTest.splice(0)) {
-    // The test may have deleted it, signed out or closed its context already: then there is nothing left to do.
+  for (const snip of writtenByThisTest.splice(0)) {
+    // Usually the session that wrote it still can. A test may have signed it out, let it expire, moved it to another
+    // workspace or closed its context: then the author signs in afresh for it.
+    if (await deleteThrough(snip.api, snip).catch(() => false)) continue;
+    const api = await request.newContext({ baseURL: test.info().project.use.baseURL });
     try {
-      const { csrfToken } = (await (await api.get('/api/session')).json()) as { csrfToken: string };
-      await api.delete(`/api/snips/${id}`, { headers: { 'x-csrf-token': csrfToken } });
-    } catch {
-      // The context is gone.
+      const { csrfToken } = await sessionOf(api);
+      await api.post('/api/session', { headers: { 'x-csrf-token': csrfToken }, data: { email: snip.authorEmail, password: demoPassword } });
+      await deleteThrough(api, snip);
+    } finally {
+      await api.dispose();
     }
   }
+}
+
+/** Deletes the snip through the session `api` carries, in the snip's workspace; false unless it is the author's. */
+async function deleteThrough(api: APIRequestContext, snip: WrittenSnip): Promise<boolean> {
+  const { user, csrfToken } = await sessionOf(api);
+  if (user?.email !== snip.authorEmail) return false;
+  const headers = { 'x-csrf-token': csrfToken };
+  if (user.workspace.id !== snip.workspaceId) await api.put('/api/session/workspace', { headers, data: { workspaceId: snip.workspaceId } });
+  const response = await api.delete(`/api/snips/${snip.id}`, { headers });
+  // 404: the test deleted it itself.
+  return response.ok() || response.status() === 404;
 }
 
 /** A title no other test (or repeat of this one) uses, so parallel tests never see each other's snips. */
