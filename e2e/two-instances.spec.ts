@@ -100,11 +100,14 @@ function printed({ child, output, exited }: Process, pattern: RegExp): Promise<R
   return new Promise((found, failed) => {
     const check = () => {
       const match = pattern.exec(output());
-      if (match) found(match);
+      if (!match) return;
+      child.stdout!.off('data', check);
+      child.stderr!.off('data', check);
+      found(match);
     };
-    check();
     child.stdout!.on('data', check);
     child.stderr!.on('data', check);
+    check();
     void exited.then((code) => failed(new Error(`the process exited (${code}) before printing ${pattern}:\n${output()}`)));
   });
 }
