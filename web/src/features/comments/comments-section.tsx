@@ -75,7 +75,7 @@ function CommentForm({ snipId }: { snipId: string }) {
     // The contract's own rules (trimmed, 1 to 5000 characters), checked before anything is sent.
     const parsed = createCommentBodySchema.safeParse({ body });
     if (!parsed.success) {
-      setInvalid(body.trim() === '' ? 'Write something first.' : (parsed.error.issues[0]?.message ?? 'This comment cannot be posted.'));
+      setInvalid(parsed.error.issues[0]?.message ?? 'This comment cannot be posted.');
       return;
     }
     setInvalid(undefined);

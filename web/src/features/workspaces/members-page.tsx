@@ -148,7 +148,8 @@ function AddMemberForm({ addition, actorRole, onEdit }: AddMemberFormProps) {
     const data = new FormData(form);
     const parsed = addMemberBodySchema.safeParse({ email: String(data.get('email') ?? '').trim(), role: data.get('role') });
     if (!parsed.success) {
-      setEmailError('Enter an email address, like name@example.com.');
+      // The contract's own words; the role comes from a select of valid roles, so the email is what is wrong.
+      setEmailError(parsed.error.issues[0]?.message);
       form.querySelector<HTMLInputElement>('input[name="email"]')?.focus();
       return;
     }
