@@ -13,7 +13,7 @@ declare module 'fastify' {
 
 /** Opens PGlite or PostgreSQL as the config says, applies pending migrations, and closes it with the app. */
 async function databasePlugin(fastify: FastifyInstance) {
-  const handle = await openDatabase({ databaseUrl: fastify.config.databaseUrl, dataDir: fastify.config.dataDir });
+  const handle = await openDatabase(fastify.config);
   fastify.addHook('onClose', () => handle.close());
   await handle.migrate();
   fastify.decorate('db', handle.db);

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ApiErrorBody, ErrorCode } from '#shared/contracts/errors.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 
 /** An error meant for the client: its status, code and message are sent as they are. */
 export class AppError extends Error {
@@ -56,6 +57,13 @@ async function errorsPlugin(fastify: FastifyInstance) {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(errorBody('invalid_request', error.message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '2')
+        .send(errorBody('service_unavailable', 'The service is briefly unavailable. Please try again in a moment.'));
     }
     // Anything else is our fault: log it whole, tell the client nothing about the internals.
     request.log.error({ err: error }, 'unhandled error');

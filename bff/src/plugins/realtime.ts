@@ -96,6 +96,11 @@ async function realtimePlugin(fastify: FastifyInstance) {
       this.websocketServer.close(() => done());
     },
   });
+  // @fastify/websocket closes a refused upgrade's socket only if its own onRequest hook ran; a refusal by an earlier one
+  // (the session's, when the database is down) would leave the socket open, and the server could never close.
+  fastify.addHook('onResponse', async (request) => {
+    if (request.ws === null && request.headers.upgrade) request.raw.socket?.destroy();
+  });
 
   const holdControl = (stream: string, onMessage: (message: unknown) => void) => {
     const existing = controls.get(stream);
