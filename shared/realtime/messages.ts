@@ -78,6 +78,8 @@ export const closeCodes = {
   malformed: 4400,
   /** Too many messages too fast. */
   flooding: 4429,
+  /** More sockets than the session or user may open (a race past the upgrade's 429): reconnect, with backoff. */
+  tooManySockets: 1008,
   /** The server is going away (deploy, restart): reconnect, with backoff. */
   goingAway: 1001,
   /** Larger than `maxFrameBytes`; `ws` closes with this standard code itself. */

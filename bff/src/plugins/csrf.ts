@@ -55,11 +55,11 @@ async function csrfPlugin(fastify: FastifyInstance) {
   });
 }
 
-/** Whether an Origin header names this server, as the request reached it. */
+/** Whether an Origin header names this server, as the request reached it (scheme included). */
 export function isSameOrigin(origin: string, request: FastifyRequest): boolean {
   try {
-    // Through URL on both sides, so a default port written out ("host:80") still matches.
-    return new URL(origin).host === new URL(`${request.protocol}://${request.host}`).host;
+    // Scheme, host and port, through URL on both sides, so a default port written out ("host:80") still matches.
+    return new URL(origin).origin === new URL(`${request.protocol}://${request.host}`).origin;
   } catch {
     return false;
   }

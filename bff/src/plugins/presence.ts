@@ -48,8 +48,12 @@ export function createPresence(options: {
     onChange(stream, viewers);
   }
 
+  // A report that cannot go out (Redis down, which the channel layer logs) is repeated by the next heartbeat: it
+  // must not fail the subscribe, leave or sweep that made it.
   const report = (stream: string, ask = false) =>
-    channels.publish(presenceStream(stream), { instance, viewers: localViewers(stream), ask, at: Date.now() } satisfies PresenceReport);
+    channels
+      .publish(presenceStream(stream), { instance, viewers: localViewers(stream), ask, at: Date.now() } satisfies PresenceReport)
+      .catch(() => {});
 
   function listen(stream: string) {
     if (listening.has(stream)) return listening.get(stream)!;
@@ -100,10 +104,8 @@ export function createPresence(options: {
     },
     /** Tells the others we are still here, and drops the instances that stopped saying so. */
     async heartbeat() {
-      for (const stream of local.keys()) {
-        await report(stream);
-        changed(stream);
-      }
+      await Promise.all([...local.keys()].map((stream) => report(stream)));
+      for (const stream of local.keys()) changed(stream);
     },
     async close() {
       // A clean shutdown says goodbye, so the others need not wait for the report to go stale.

@@ -38,6 +38,11 @@ describe('the /ws upgrade', () => {
     const socket = await connect(member);
     socket.ws.close();
   });
+
+  it('refuses the app’s own host and port under another scheme', async () => {
+    const member = await t.signIn('member@example.com');
+    await expect(connect(member, { origin: origin.replace('http:', 'https:') })).rejects.toMatchObject({ status: 403 });
+  });
 });
 
 describe('streams', () => {
@@ -213,6 +218,56 @@ describe('protocol limits', () => {
     await t.app.realtime.sweep();
     (socket.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await socket.closed).code).toBe(1006);
+  });
+});
+
+describe('per-user bounds', () => {
+  /** The upgrade's refusal, as the browser's network panel would show it: status, Retry-After and body. */
+  const refusal = (client: TestClient) =>
+    new Promise<{ status: number; retryAfter: string | undefined; body: unknown }>((resolve, reject) => {
+      const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, { headers: { origin, cookie: `${sessionCookie}=${client.cookies.get(sessionCookie)}` } });
+      ws.once('open', () => reject(new Error('the upgrade was accepted')));
+      ws.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode!, retryAfter: response.headers['retry-after'], body: JSON.parse(body) }));
+      });
+    });
+
+  it('accepts 10 sockets per session and 30 per user, and answers the next upgrade 429', async () => {
+    // Someone no other test here connects as, so every socket counted is this test's.
+    const sessions: TestClient[] = [];
+    for (let i = 0; i < 4; i++) sessions.push(await t.signIn('pm@example.com'));
+    const sockets = [];
+    for (let i = 0; i < 10; i++) sockets.push(await connect(sessions[0]!));
+    const perSession = await refusal(sessions[0]!);
+    expect(perSession).toMatchObject({ status: 429, body: { error: { code: 'rate_limited', details: { limit: 'sockets_per_session', max: 10 } } } });
+    expect(Number(perSession.retryAfter)).toBeGreaterThan(0);
+    for (const session of sessions.slice(1, 3)) for (let i = 0; i < 10; i++) sockets.push(await connect(session));
+    expect(await refusal(sessions[3]!)).toMatchObject({ status: 429, body: { error: { code: 'rate_limited', details: { limit: 'sockets_per_user', max: 30 } } } });
+    // Someone else is not counted against this user.
+    (await connect(await t.signIn('viewer@example.com'))).ws.close();
+    // A socket that closes frees its place.
+    sockets.shift()!.ws.close();
+    await expect.poll(() => connect(sessions[3]!).then((socket) => sockets.push(socket), () => false)).toBeTruthy();
+    for (const socket of sockets) socket.ws.close();
+  });
+
+  it('shares one message budget among all of a user’s sockets', async () => {
+    const member = await t.signIn('member@example.com');
+    const sockets = [];
+    for (let i = 0; i < 10; i++) sockets.push(await connect(member));
+    const missing = (n: number) => `snip:00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    // 30 messages a socket, each within its own budget of 40; 300 in all, past the user's 200.
+    for (const [n, socket] of sockets.entries()) {
+      for (let i = 1; i < 30; i++) socket.send({ v: 1, type: 'unsubscribe', stream: missing(0) });
+      subscribe(socket, missing(n + 1));
+    }
+    const outcomes = await Promise.all(
+      sockets.map((socket, n) => Promise.race([socket.next(about(missing(n + 1), 'denied')).then(() => 'answered'), socket.closed.then(({ code }) => code)])),
+    );
+    expect(outcomes).toContain(closeCodes.flooding);
+    for (const socket of sockets) socket.ws.close();
   });
 });
 

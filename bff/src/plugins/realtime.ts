@@ -41,8 +41,23 @@ declare module 'fastify' {
 }
 
 const accessChangedStream = (userId: string) => `control:access-changed:${userId}`;
+type Budget = { tokens: number; refilledAt: number };
 /** Per socket: a burst of this many messages, refilled at `refillPerSecond`. Past it the socket is closed. */
 const flood = { burst: 40, refillPerSecond: 10 };
+/**
+ * Per user, across all their sockets on this instance: room for every tab of a browser reconnecting and
+ * resubscribing at once after a deploy, but not for many sockets each staying under its own budget.
+ */
+const userFlood = { burst: 200, refillPerSecond: 20 };
+
+/** Takes one message from a budget refilled by the wall clock; false when it is spent. */
+function spend(budget: Budget, { burst, refillPerSecond }: typeof flood, now: number): boolean {
+  budget.tokens = Math.min(burst, budget.tokens + ((now - budget.refilledAt) / 1000) * refillPerSecond);
+  budget.refilledAt = now;
+  if (budget.tokens < 1) return false;
+  budget.tokens -= 1;
+  return true;
+}
 
 type Subscription = {
   stop: () => Promise<void>;
@@ -65,8 +80,7 @@ type Connection = {
    */
   pending: Map<string, ServerMessage>;
   sending: boolean;
-  tokens: number;
-  refilledAt: number;
+  budget: Budget;
   alive: boolean;
 };
 
@@ -220,13 +234,15 @@ async function realtimePlugin(fastify: FastifyInstance) {
     }
   }
 
+  /** Per user: kept while full budgets may still be spent; the sweep forgets those of users with no socket here. */
+  const userBudgets = new Map<string, Budget>();
+
   function allowMessage(connection: Connection): boolean {
     const now = Date.now();
-    connection.tokens = Math.min(flood.burst, connection.tokens + ((now - connection.refilledAt) / 1000) * flood.refillPerSecond);
-    connection.refilledAt = now;
-    if (connection.tokens < 1) return false;
-    connection.tokens -= 1;
-    return true;
+    const { userId } = connection.actor;
+    const userBudget = userBudgets.get(userId) ?? { tokens: userFlood.burst, refilledAt: now };
+    userBudgets.set(userId, userBudget);
+    return spend(connection.budget, flood, now) && spend(userBudget, userFlood, now);
   }
 
   async function receive(connection: Connection, data: RawData, isBinary: boolean) {
@@ -258,7 +274,34 @@ async function realtimePlugin(fastify: FastifyInstance) {
     }
   };
 
-  fastify.get('/ws', { websocket: true, onRequest: [checkOrigin, fastify.requireActor], schema: { hide: true } }, (socket, request) => {
+  /** The bound a new socket of this session would pass, if any. Counted on this instance only. */
+  function socketBoundReached(sessionIdHash: string, userId: string) {
+    const ofSession = connectionsWhere((c) => c.sessionIdHash === sessionIdHash).length;
+    if (ofSession >= config.realtimeSocketsPerSession) return { limit: 'sockets_per_session', max: config.realtimeSocketsPerSession };
+    const ofUser = connectionsWhere((c) => c.actor.userId === userId).length;
+    if (ofUser >= config.realtimeSocketsPerUser) return { limit: 'sockets_per_user', max: config.realtimeSocketsPerUser };
+    return undefined;
+  }
+
+  // Refused before the upgrade, not by closing an older socket: a tab that lost its place would reconnect and push
+  // out the next, and the tabs would take turns forever. A refused tab retries with backoff and gets in once a
+  // socket closes; a dead one is dropped by the sweep, hence Retry-After.
+  const checkSocketBounds = async (request: FastifyRequest) => {
+    const reached = socketBoundReached(request.sessionIdHash!, request.actor!.userId);
+    if (!reached) return;
+    throw new AppError(429, 'rate_limited', 'Too many live connections are open; close some tabs.', {
+      details: reached,
+      headers: { 'retry-after': String(config.realtimeSweepSeconds) },
+    });
+  };
+
+  const routeHooks = { onRequest: [checkOrigin, fastify.requireActor, checkSocketBounds] };
+  fastify.get('/ws', { websocket: true, ...routeHooks, schema: { hide: true } }, (socket, request) => {
+    // Upgrades that passed the check together, before any of them was counted: the ones past the bound close at once.
+    if (socketBoundReached(request.sessionIdHash!, request.actor!.userId)) {
+      socket.close(closeCodes.tooManySockets, 'too many sockets');
+      return;
+    }
     const connection: Connection = {
       socket,
       sessionIdHash: request.sessionIdHash!,
@@ -266,8 +309,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
       subscriptions: new Map(),
       pending: new Map(),
       sending: false,
-      tokens: flood.burst,
-      refilledAt: Date.now(),
+      budget: { tokens: flood.burst, refilledAt: Date.now() },
       alive: true,
     };
     connections.add(connection);
@@ -289,21 +331,13 @@ async function realtimePlugin(fastify: FastifyInstance) {
       }
     });
     holdControl(accessChangedStream(connection.actor.userId), () => {
-      for (const other of connectionsWhere((c) => c.actor.userId === connection.actor.userId)) void recheck(other);
+      for (const other of connectionsWhere((c) => c.actor.userId === connection.actor.userId)) {
+        recheck(other).catch((error) => request.log.warn({ err: error }, 'realtime access recheck failed'));
+      }
     });
   });
 
-  async function sweep() {
-    await presence.heartbeat();
-    for (const connection of connections) {
-      // No pong since the last ping: the peer is gone without saying so.
-      if (!connection.alive) {
-        connection.socket.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.socket.ping();
-    }
+  async function closeEndedSessions() {
     const sessions = new Set([...connections].map((connection) => connection.sessionIdHash));
     for (const idHash of sessions) {
       const session = await fastify.sessions.resolve(idHash);
@@ -314,8 +348,34 @@ async function realtimePlugin(fastify: FastifyInstance) {
     }
   }
 
+  async function sweep() {
+    for (const connection of connections) {
+      // No pong since the last ping: the peer is gone without saying so.
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+    for (const userId of userBudgets.keys()) {
+      if (!connectionsWhere((c) => c.actor.userId === userId).length) userBudgets.delete(userId);
+    }
+    // The session check is what catches an end whose announcement was lost (Redis down): it never waits on Redis.
+    await Promise.all([presence.heartbeat(), closeEndedSessions()]);
+  }
+
+  let sweeping = false;
   const timer = setInterval(() => {
-    sweep().catch((error) => fastify.log.warn({ err: error }, 'realtime sweep failed'));
+    // Never two passes at once: one that was held up (a slow database) and the next would ping back to back, and
+    // the second would cut every socket whose pong to the first had not arrived yet.
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((error) => fastify.log.warn({ err: error }, 'realtime sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
   }, config.realtimeSweepSeconds * 1000);
   timer.unref();
 
