@@ -3,7 +3,7 @@ import { jobListSchema, jobParamsSchema, jobSchema } from '#shared/contracts/job
 import { streamName } from '#shared/realtime/messages.ts';
 import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf } from '../../plugins/session.ts';
-import { strandedJobs } from './job-lifecycle.ts';
+import { failAbandonedJob, strandedJobs } from './job-lifecycle.ts';
 import { cancelJob, createJob, findJob, jobStreamSnapshot, jobStreamState, listJobs, toJob } from './queries.ts';
 
 /** A queued job older than this with no worker on it was never handed to the queue. */
@@ -15,6 +15,7 @@ const jobRoutes: FastifyPluginAsyncZod = async (fastify) => {
   fastify.addHook('onRequest', fastify.requireActor);
 
   fastify.realtime.defineStream('job', (actor, id) => jobStreamSnapshot(db, actor, id));
+  fastify.jobs.settleAbandoned((jobId) => failAbandonedJob(fastify, jobId));
 
   for (const job of await strandedJobs(db, new Date(clock.now().getTime() - strandedAfterMs))) await fastify.jobs.enqueue(job.kind, job.id);
 
