@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -16,7 +17,7 @@ import channelsPlugin from './plugins/channels.ts';
 import configPlugin from './plugins/config.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import databasePlugin from './plugins/database.ts';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { serializeError } from './plugins/errors.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import openapiPlugin from './plugins/openapi.ts';
@@ -24,21 +25,32 @@ import realtimePlugin from './plugins/realtime.ts';
 import securityHeadersPlugin from './plugins/security-headers.ts';
 import sessionPlugin from './plugins/session.ts';
 import spaPlugin from './plugins/spa.ts';
+import strictInputPlugin, { refuseClientError, refuseFrameworkError } from './plugins/strict-input.ts';
 
 export type AppOptions = { config: Config; clock?: Clock };
 
 /** The whole BFF as one Fastify instance: infrastructure plugins first, then one encapsulated plugin per feature. */
 export async function buildApp({ config, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
+  const trustedProxies = config.trustProxy;
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+      serializers: { err: serializeError },
+    },
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => void refuseFrameworkError(app, error, reply),
+    clientErrorHandler: (error: Error, socket: Socket) => void refuseClientError(app, error, socket),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // Fastify trusts nothing for a number (a count cannot tell the proxy from a client that reaches the app
+    // directly); a hop count here is the operator saying the app is reachable only through that many proxies.
+    trustProxy: typeof trustedProxies === 'number' ? (_address: string, hop: number) => hop < trustedProxies : trustedProxies,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(configPlugin, { config, clock });
   await app.register(errorsPlugin);
+  await app.register(strictInputPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(openapiPlugin);
   await app.register(databasePlugin);

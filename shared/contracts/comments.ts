@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasVisibleCharacter, storableText } from './text.ts';
 
 export const commentLimits = { bodyMax: 5_000, pageMax: 200 } as const;
 
@@ -15,10 +16,9 @@ export const commentListSchema = z.object({ comments: z.array(commentSchema) });
 export type CommentList = z.infer<typeof commentListSchema>;
 
 export const createCommentBodySchema = z.strictObject({
-  body: z
-    .string({ error: 'Write something first.' })
+  body: storableText({ error: 'Write something first.' })
     .trim()
-    .min(1, 'Write something first.')
+    .refine(hasVisibleCharacter, 'Write something first.')
     .max(commentLimits.bodyMax, `A comment has at most ${commentLimits.bodyMax.toLocaleString('en')} characters.`),
 });
 export type CreateCommentBody = z.infer<typeof createCommentBodySchema>;

@@ -21,5 +21,5 @@ export type Notification = z.infer<typeof notificationSchema>;
 export const notificationListSchema = z.object({ items: z.array(notificationSchema), unread: z.number().int() });
 export type NotificationList = z.infer<typeof notificationListSchema>;
 
-export const notificationListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30) });
+export const notificationListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(30) });
 export const notificationParamsSchema = z.object({ id: z.uuid() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasVisibleCharacter, postgresIntegerMax, storableText } from './text.ts';
 
 export const snipLanguages = [
   'plaintext', 'markdown', 'typescript', 'javascript', 'python', 'go', 'rust', 'sql',
@@ -29,12 +30,11 @@ const tagSchema = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'Tags are lowercase letters, digits and dashes.');
 
 const snipFields = {
-  title: z
-    .string({ error: 'A title is required.' })
+  title: storableText({ error: 'A title is required.' })
     .trim()
-    .min(1, 'A title is required.')
+    .refine(hasVisibleCharacter, 'A title is required.')
     .max(snipLimits.titleMax, `A title has at most ${snipLimits.titleMax} characters.`),
-  body: z.string({ error: 'A body is required.' }).max(snipLimits.bodyMax, `A body has at most ${snipLimits.bodyMax.toLocaleString('en')} characters.`),
+  body: storableText({ error: 'A body is required.' }).max(snipLimits.bodyMax, `A body has at most ${snipLimits.bodyMax.toLocaleString('en')} characters.`),
   language: snipLanguageSchema,
   tags: z.array(tagSchema).max(snipLimits.tagsMax, `A snip has at most ${snipLimits.tagsMax} tags.`),
   visibility: snipVisibilitySchema,
@@ -48,6 +48,8 @@ export const createSnipBodySchema = z.strictObject({
 });
 export type CreateSnipBody = z.input<typeof createSnipBodySchema>;
 
+const versionMessage = 'Send the version of the snip you loaded.';
+
 /** `version` is the one the editor loaded: a stale version answers 409 instead of overwriting. */
 export const updateSnipBodySchema = z.strictObject({
   title: snipFields.title.optional(),
@@ -55,17 +57,49 @@ export const updateSnipBodySchema = z.strictObject({
   language: snipFields.language.optional(),
   tags: snipFields.tags.optional(),
   visibility: snipFields.visibility.optional(),
-  version: z.number().int().positive(),
+  version: z.number({ error: versionMessage }).int(versionMessage).min(1, versionMessage).max(postgresIntegerMax, versionMessage),
 });
 export type UpdateSnipBody = z.infer<typeof updateSnipBodySchema>;
 
 export const snipIdParamsSchema = z.object({ id: z.uuid() });
 
-export const snipListQuerySchema = z.object({
+/** Where a page of the list ends: the (created_at, id) of its last row. Pages stay stable while rows are added. */
+export type SnipCursor = { createdAt: Date; id: string };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// A snip's created_at is in this range; a date beyond it (`+275000-01-01`) is no page this server handed out.
+const cursorDateRange = { from: Date.UTC(1970, 0, 1), to: Date.UTC(10_000, 0, 1) };
+const expiredCursorMessage = 'This page link has expired; start again from the first page.';
+
+/** Opaque to the client: base64url of `created_at|id`. */
+export function encodeSnipCursor(row: { createdAt: string; id: string }): string {
+  return btoa(`${row.createdAt}|${row.id}`).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function decodeSnipCursor(cursor: string): SnipCursor | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(cursor) || cursor.length % 4 === 1) return undefined;
+  const [createdAt, id, ...rest] = atob(cursor.replaceAll('-', '+').replaceAll('_', '/')).split('|');
+  const at = new Date(createdAt ?? '').getTime();
+  if (rest.length > 0 || !(at >= cursorDateRange.from && at < cursorDateRange.to) || !id || !uuidPattern.test(id)) return undefined;
+  return { createdAt: new Date(at), id };
+}
+
+const snipCursorSchema = z
+  .string()
+  .max(200, expiredCursorMessage)
+  .transform((cursor, context) => {
+    const position = decodeSnipCursor(cursor);
+    if (position) return position;
+    context.addIssue({ code: 'custom', message: expiredCursorMessage });
+    return z.NEVER;
+  });
+
+/** Strict, like a body: a parameter the list does not know (or one sent twice) is a 400, not silently dropped. */
+export const snipListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(snipLimits.pageSizeMax).default(snipLimits.pageSizeDefault),
-  cursor: z.string().max(200).optional(),
+  cursor: snipCursorSchema.optional(),
   /** Words to find in title, body and tags; each word also matches as a prefix. */
-  q: z.string().trim().max(200).optional(),
+  q: storableText().trim().max(200).optional(),
   language: snipLanguageSchema.optional(),
   tag: tagSchema.optional(),
   visibility: snipVisibilitySchema.optional(),

@@ -27,6 +27,29 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/**
+ * The logger's `err` serializer. A failed query carries its parameters (drizzle's `params`, which its message and
+ * stack repeat) and a database's message or detail may quote a value: a user's text either way. So a query error
+ * is logged by its SQL and where it was thrown, a database error by its SQLSTATE and the names of what it concerns.
+ */
+export function serializeError(error: unknown): { [key: string]: unknown; type: string; message: string; stack: string } {
+  if (!(error instanceof Error)) return { type: typeof error, message: String(error), stack: '' };
+  const fields = error as Error & Record<string, unknown>;
+  const cause = error.cause === undefined ? {} : { cause: serializeError(error.cause) };
+  if (typeof fields.severity === 'string' && typeof fields.routine === 'string') {
+    const named = ['code', 'severity', 'routine', 'table', 'table_name', 'column', 'column_name', 'constraint', 'constraint_name'];
+    const concerns = Object.fromEntries(named.filter((name) => fields[name] !== undefined).map((name) => [name, fields[name]]));
+    return { type: error.constructor.name, message: 'Database error', stack: '', ...concerns };
+  }
+  if (typeof fields.query === 'string' && 'params' in fields) {
+    const stack = error.stack ?? '';
+    const header = `${error.name}: ${error.message}\n`;
+    return { type: error.constructor.name, message: 'Failed query', query: fields.query, stack: stack.startsWith(header) ? stack.slice(header.length) : '', ...cause };
+  }
+  const code = fields.code === undefined ? {} : { code: fields.code };
+  return { type: error.constructor.name, message: error.message, stack: error.stack ?? '', ...code, ...cause };
+}
+
 /** Fastify's own client errors, translated into the API's error shape. */
 const frameworkErrors: Record<string, { status: number; code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' },
@@ -42,11 +65,15 @@ async function errorsPlugin(fastify: FastifyInstance) {
       return reply.code(error.statusCode).headers(error.headers).send(errorBody(error.code, error.message, error.details));
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const issues = error.validation.map((issue) => ({
-        location: error.validationContext,
-        path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.'),
-        message: issue.message,
-      }));
+      const issues = error.validation.flatMap((issue) => {
+        const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        // A strict object's unknown keys are one issue at the object: name each key as the field it is.
+        const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[]) : [];
+        if (unknownKeys.length > 0) {
+          return unknownKeys.map((key) => ({ location: error.validationContext, path: path ? `${path}.${key}` : key, message: 'This request does not take this field.' }));
+        }
+        return [{ location: error.validationContext, path, message: issue.message }];
+      });
       const fields = issues.map((issue) => issue.path || issue.location).join(', ');
       return reply.code(400).send(errorBody('invalid_request', `The request is invalid: ${fields}.`, { issues }));
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, arrayContains, count, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import {
-  excerptLength, type CreateSnipBody, type PublicSnip, type Snip, type SnipLanguage, type SnipPage, type SnipVisibility,
+  encodeSnipCursor, excerptLength, type CreateSnipBody, type PublicSnip, type Snip, type SnipLanguage, type SnipPage, type SnipVisibility,
   type UpdateSnipBody,
 } from '#shared/contracts/snips.ts';
 import type { Database } from '../../db/client.ts';
@@ -48,19 +48,6 @@ export type Keyset = { createdAt: Date; id: string };
 export const newestFirst = [desc(snips.createdAt), desc(snips.id)] as const;
 export const olderThan = (after: Keyset) =>
   or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id)));
-
-/** A keyset cursor, encoded for the client. */
-function encodeCursor(row: { createdAt: string; id: string }): string {
-  return Buffer.from(`${row.createdAt}|${row.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): Keyset | undefined {
-  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const at = new Date(createdAt ?? '');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-  if (rest.length > 0 || Number.isNaN(at.getTime()) || !id || !uuid.test(id)) return undefined;
-  return { createdAt: at, id };
-}
 
 /** Each word of the query must match, as a whole word or a prefix: "deb go" finds "debounce" in Go snips. */
 export function searchCondition(q: string): SQL | undefined {
@@ -112,7 +99,7 @@ export async function listSnips(
     .limit(page.limit + 1);
   const items = rows.slice(0, page.limit).map(({ excerpt, ...row }) => ({ ...toSnipFields(row), excerpt }));
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last) : null };
+  return { items, nextCursor: rows.length > page.limit && last ? encodeSnipCursor(last) : null };
 }
 
 export async function findSnip(db: Database, actor: Actor, id: string): Promise<Snip | undefined> {

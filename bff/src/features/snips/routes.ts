@@ -10,7 +10,7 @@ import type { Database } from '../../db/client.ts';
 import type { StreamSnapshot } from '../../plugins/realtime.ts';
 import { bumpWorkspaceActivity } from '../workspaces/queries.ts';
 import { canCreateSnip, canDeleteSnip, canEditSnip, snipFacts } from './policy.ts';
-import { decodeCursor, deleteSnip, findSnip, insertSnip, listSnips, snipStreamSnapshot, updateSnip } from './queries.ts';
+import { deleteSnip, findSnip, insertSnip, listSnips, snipStreamSnapshot, updateSnip } from './queries.ts';
 import { dropSharesByOthers } from './share-queries.ts';
 import shareRoutes from './share-routes.ts';
 
@@ -34,13 +34,7 @@ const snipRoutes: FastifyPluginAsyncZod = async (fastify) => {
   };
 
   fastify.get('/snips', { schema: { querystring: snipListQuerySchema, response: { 200: snipPageSchema } } }, async (request) => {
-    const { limit, cursor, ...filters } = request.query;
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (cursor !== undefined && !after) {
-      throw new AppError(400, 'invalid_request', 'The cursor is not one this server handed out.', {
-        details: { issues: [{ location: 'querystring', path: 'cursor', message: 'This page link has expired; start again from the first page.' }] },
-      });
-    }
+    const { limit, cursor: after, ...filters } = request.query;
     return listSnips(db, actorOf(request), { limit, after, filters });
   });
 
