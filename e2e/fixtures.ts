@@ -151,8 +151,10 @@ async function deleteThrough(api: APIRequestContext, snip: WrittenSnip): Promise
 /** A title no other test (or repeat of this one) uses, so parallel tests never see each other's snips. */
 export const uniqueTitle = (label: string) => `${label} ${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}`;
 /**
- * An address no account has, for a failed sign-in: failures count against the account (5 per 15 minutes), and a demo
- * account locked by one journey (or by repeats of it) would fail every other journey that signs in as it.
+ * An address no account has, for a failed sign-in: failures count against the account and client (5 per 15 minutes;
+ * every journey's browser is the same client, 127.0.0.1), and past 10 an account's sign-ins are slowed, so a demo
+ * account failed on by one journey (or by repeats of it) would fail or slow every other journey that signs in as it.
+ * The client's own budget (50 failures per 15 minutes) is shared by all journeys.
  */
 export const unknownEmail = () => `nobody-${test.info().testId}-${test.info().repeatEachIndex}-${Date.now()}@example.com`;
 

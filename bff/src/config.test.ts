@@ -37,6 +37,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig(environment)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}:`));
   });
 
+  it.each([
+    ['true', 'any client could name its own IP in X-Forwarded-For'],
+    ['0', 'a hop count is 1 to 10'],
+    ['11', 'a hop count is 1 to 10'],
+    ['10.0.0.0/33', 'not an IP address, CIDR range'],
+    ['proxy.internal', 'not an IP address, CIDR range'],
+    ['127.0.0.1,', 'not an IP address, CIDR range'],
+  ])('refuses TRUST_PROXY=%s, saying why', (value, why) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/^Invalid configuration:\n {2}TRUST_PROXY: /);
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(why);
+  });
+
+  it('takes TRUST_PROXY as a hop count or the list of the proxies to trust: addresses, CIDR ranges or proxy-addr range names', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1, fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
   it('accepts PostgreSQL and Redis URLs', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/snipdesk', REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/snipdesk');

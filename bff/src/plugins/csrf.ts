@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { csrfHeader } from '#shared/contracts/session.ts';
 import { AppError } from './errors.ts';
-import { sessionCookie } from './session.ts';
+import { cookieNameFor, cookieOptionsFor, sessionCookie } from './session.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -24,14 +24,15 @@ async function csrfPlugin(fastify: FastifyInstance) {
   // The token is derived, not stored: an HMAC of the cookie it is bound to. A new session means a new token.
   const tokenForKey = (key: string) =>
     createHmac('sha256', fastify.config.sessionSecret).update(`csrf:${key}`).digest('base64url');
-  const bindingKey = (request: FastifyRequest) => request.cookies[sessionCookie] ?? request.cookies[preSessionCookie];
+  const bindingKey = (request: FastifyRequest) =>
+    request.cookies[cookieNameFor(request, sessionCookie)] ?? request.cookies[cookieNameFor(request, preSessionCookie)];
 
   fastify.decorate('csrf', {
     tokenFor(request: FastifyRequest, reply: FastifyReply) {
       let key = bindingKey(request);
       if (!key) {
         key = randomBytes(32).toString('base64url');
-        reply.setCookie(preSessionCookie, key, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' });
+        reply.setCookie(cookieNameFor(request, preSessionCookie), key, cookieOptionsFor(request));
       }
       return tokenForKey(key);
     },

@@ -57,9 +57,28 @@ declare module 'fastify' {
   }
 }
 
+/** The session cookie's name over plain http (local development, e2e); see `cookieNameFor` for https. */
 export const sessionCookie = 'snipdesk_session';
-/** The idle clock is written at most this often, so reads do not each cost a write. */
-const touchIntervalMs = 60_000;
+/**
+ * Over https cookies carry the `__Host-` prefix: a browser accepts such a cookie only Secure, with Path=/ and no
+ * Domain, so neither a sibling subdomain nor a plain-http page on the same host can plant or overwrite it.
+ */
+export const cookieNameFor = (request: FastifyRequest, name: string) => (request.protocol === 'https' ? `__Host-${name}` : name);
+/**
+ * SameSite=Lax, not Strict: a link to a snip in an email or chat is a top-level navigation from another site, and it
+ * must open signed in. Unsafe requests are guarded by the CSRF token and the Origin check instead.
+ */
+export const cookieOptionsFor = (request: FastifyRequest) => ({
+  path: '/',
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure: request.protocol === 'https',
+});
+/**
+ * The idle clock is written at most this often, so reads do not each cost a write; a session may end up to this much
+ * before its idle time, so it is 10 % of that time, and never more than a minute.
+ */
+const touchIntervalMsFor = (idleSeconds: number) => Math.min(60_000, idleSeconds * 100);
 /** Ended sessions are kept this long, so their cookies still answer `session_expired` rather than `unauthenticated`. */
 const expiredRetentionMs = 7 * 24 * 3_600_000;
 
@@ -94,12 +113,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
   const { db, clock, config } = fastify;
   await fastify.register(fastifyCookie);
 
-  const cookieOptions = (request: FastifyRequest) => ({
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: request.protocol === 'https',
-  });
+  const touchIntervalMs = touchIntervalMsFor(config.sessionIdleSeconds);
 
   fastify.decorateRequest('actor', null);
   fastify.decorateRequest('sessionStatus', 'none');
@@ -146,13 +160,13 @@ async function sessionPlugin(fastify: FastifyInstance) {
 
   fastify.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/') && !request.url.startsWith('/ws')) return;
-    const raw = request.cookies[sessionCookie];
+    const raw = request.cookies[cookieNameFor(request, sessionCookie)];
     if (!raw) return;
     request.sessionIdHash = hashSessionId(raw);
     const session = await resolveSession(request.sessionIdHash, { touch: true });
     if (session.status === 'unknown') {
       // Unknown to us (pruned, forged, or from another database): forget it.
-      reply.clearCookie(sessionCookie, { path: '/' });
+      reply.clearCookie(cookieNameFor(request, sessionCookie), cookieOptionsFor(request));
       return;
     }
     request.sessionStatus = session.status;
@@ -175,7 +189,7 @@ async function sessionPlugin(fastify: FastifyInstance) {
       await db.insert(sessions).values({ idHash: hashSessionId(raw), userId, workspaceId, lastSeenAt: now, expiresAt, createdAt: now });
       // Housekeeping rides along with sign-ins instead of needing a scheduler.
       await db.delete(sessions).where(lt(sessions.expiresAt, new Date(now.getTime() - expiredRetentionMs)));
-      reply.setCookie(sessionCookie, raw, { ...cookieOptions(reply.request), maxAge: config.sessionAbsoluteSeconds });
+      reply.setCookie(cookieNameFor(reply.request, sessionCookie), raw, { ...cookieOptionsFor(reply.request), maxAge: config.sessionAbsoluteSeconds });
       return raw;
     },
     async expire(request: FastifyRequest) {
@@ -187,9 +201,9 @@ async function sessionPlugin(fastify: FastifyInstance) {
       if (request.sessionIdHash) await db.update(sessions).set({ workspaceId }).where(eq(sessions.idHash, request.sessionIdHash));
     },
     async end(request: FastifyRequest, reply: FastifyReply) {
-      const raw = request.cookies[sessionCookie];
-      reply.clearCookie(sessionCookie, { path: '/' });
+      const raw = request.cookies[cookieNameFor(request, sessionCookie)];
       if (!raw) return;
+      reply.clearCookie(cookieNameFor(request, sessionCookie), cookieOptionsFor(request));
       await db.delete(sessions).where(eq(sessions.idHash, hashSessionId(raw)));
       await announceEnd(hashSessionId(raw), sessionEndReasons.signedOut);
     },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions, users } from '../../db/schema.ts';
+import { preSessionCookie } from '../../plugins/csrf.ts';
 import { sessionCookie } from '../../plugins/session.ts';
 import { startTestApp, type TestApp } from '../../test-app.ts';
 import { signInLimits } from './sign-in-limiter.ts';
@@ -65,24 +66,9 @@ describe('sign-in', () => {
     expect(owner!.passwordHash).toMatch(/^\$argon2id\$v=19\$/);
   });
 
-  it('marks the cookie Secure when served over https', async () => {
-    const https = await startTestApp({ environment: { TRUST_PROXY: 'true' } });
-    try {
-      const response = await https.client().signIn('member@example.com', 'demo-password');
-      expect(response.statusCode).toBe(200);
-      const client = https.client();
-      await client.request({ url: '/api/session', headers: { 'x-forwarded-proto': 'https' } });
-      const secure = await client.request({
-        method: 'POST',
-        url: '/api/session',
-        payload: { email: 'member@example.com', password: 'demo-password' },
-        headers: { 'x-forwarded-proto': 'https' },
-      });
-      expect(secure.cookies.find((c) => c.name === sessionCookie)).toMatchObject({ secure: true });
-      expect(response.cookies.find((c) => c.name === sessionCookie)?.secure).toBeFalsy();
-    } finally {
-      await https.close();
-    }
+  it('keeps the plain cookie names over http, as in local development', async () => {
+    const response = await t.client().signIn('member@example.com');
+    expect(response.cookies.map((c) => [c.name, c.secure ?? false])).toEqual([[sessionCookie, false]]);
   });
 
   it('rotates the session id at sign-in: the old cookie stops working', async () => {
@@ -130,6 +116,24 @@ describe('session lifetime', () => {
     expect((await client.request({ url: '/api/session' })).json().user).toBeNull();
   });
 
+  it('writes the idle clock often enough that an active session does not end early', async () => {
+    const short = await startTestApp({ environment: { SESSION_IDLE_SECONDS: '20' } });
+    try {
+      const client = await short.signIn('member@example.com');
+      for (let elapsed = 5; elapsed <= 60; elapsed += 5) {
+        short.clock.advance(5);
+        expect((await client.request({ url: '/api/me' })).statusCode, `after ${elapsed} s`).toBe(200);
+      }
+      // At most 10 % of the idle time early: idle from the last request, the session ends within 18 to 20 s.
+      short.clock.advance(18);
+      expect((await client.request({ url: '/api/me' })).statusCode).toBe(200);
+      short.clock.advance(20);
+      expect((await client.request({ url: '/api/me' })).json().error.code).toBe('session_expired');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('expires at the absolute lifetime even when the user is active', async () => {
     const client = await t.signIn('member@example.com');
     const step = t.config.sessionIdleSeconds - 60;
@@ -143,24 +147,50 @@ describe('session lifetime', () => {
 });
 
 describe('sign-in rate limits', () => {
-  it('locks an account after repeated failures, with Retry-After, even for the right password', async () => {
-    for (let i = 0; i < signInLimits.perAccount.failures; i++) {
-      expect((await t.client().signIn('pm@example.com', `wrong-${i}`)).statusCode).toBe(401);
+  const attemptFrom = (remoteAddress: string, email: string, password: string) =>
+    t.client().request({ method: 'POST', url: '/api/session', payload: { email, password }, remoteAddress });
+
+  it('locks out one client for one account after repeated failures, even for the right password', async () => {
+    const attacker = '198.51.100.20';
+    for (let i = 0; i < signInLimits.perAccountAndClient.failures; i++) {
+      expect((await attemptFrom(attacker, 'owner@example.com', `wrong-${i}`)).statusCode).toBe(401);
     }
-    const locked = await t.client().signIn('pm@example.com');
+    const locked = await attemptFrom(attacker, 'owner@example.com', 'demo-password');
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error).toMatchObject({
       code: 'rate_limited',
       message: 'Too many failed sign-in attempts. Try again in 15 minutes.',
     });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // The owner, elsewhere, is not locked out by someone who only knows their email.
+    expect((await attemptFrom('198.51.100.21', 'owner@example.com', 'demo-password')).statusCode).toBe(200);
+    // That client may still try other accounts, within its own budget.
+    expect((await attemptFrom(attacker, 'viewer@example.com', 'demo-password')).statusCode).toBe(200);
+  });
+
+  it('slows down an account failing from many clients, but a clean client with the right password gets in', async () => {
+    const { freeFailures, firstDelayMs } = signInLimits.perAccount;
+    const perClient = signInLimits.perAccountAndClient.failures - 1;
+    let failures = 0;
+    for (let client = 0; failures < freeFailures + 2; client++) {
+      for (let i = 0; i < perClient && failures < freeFailures + 2; i++, failures++) {
+        expect((await attemptFrom(`198.51.100.${100 + client}`, 'pm@example.com', 'wrong')).statusCode).toBe(401);
+      }
+    }
+    const started = performance.now();
+    const clean = await attemptFrom('198.51.100.99', 'pm@example.com', 'demo-password');
+    expect(clean.statusCode).toBe(200);
+    // Two failures past the free ones: the next answer, right or wrong, waits twice the first delay.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * firstDelayMs - 5);
+    const startedWrong = performance.now();
+    expect((await attemptFrom('198.51.100.98', 'pm@example.com', 'wrong')).statusCode).toBe(401);
+    expect(performance.now() - startedWrong).toBeGreaterThanOrEqual(2 * firstDelayMs - 5);
   });
 
   it('limits failures per IP across many accounts', async () => {
     const remoteAddress = '203.0.113.9';
-    const attempt = (email: string, password: string) =>
-      t.client().request({ method: 'POST', url: '/api/session', payload: { email, password }, remoteAddress });
-    for (let i = 0; i < signInLimits.perIp.failures; i++) {
+    const attempt = (email: string, password: string) => attemptFrom(remoteAddress, email, password);
+    for (let i = 0; i < signInLimits.perClient.failures; i++) {
       expect((await attempt(`guess-${i}@example.com`, 'x')).statusCode).toBe(401);
     }
     const limited = await attempt('owner@example.com', 'demo-password');
@@ -171,13 +201,102 @@ describe('sign-in rate limits', () => {
 
   it('does not count successful sign-ins, from one IP or for one account', async () => {
     const remoteAddress = '203.0.113.77';
-    const attempt = (password: string) =>
-      t.client().request({ method: 'POST', url: '/api/session', payload: { email: 'member@example.com', password }, remoteAddress });
-    const budget = Math.max(signInLimits.perIp.failures, signInLimits.perAccount.failures);
+    const attempt = (password: string) => attemptFrom(remoteAddress, 'member@example.com', password);
+    const budget = Math.max(signInLimits.perClient.failures, signInLimits.perAccountAndClient.failures);
     for (let i = 0; i <= budget; i++) expect((await attempt('demo-password')).statusCode).toBe(200);
     const failure = await attempt('wrong');
     expect(failure.statusCode).toBe(401);
     expect(failure.json().error.code).toBe('invalid_credentials');
+  });
+});
+
+describe('behind a trusted reverse proxy', () => {
+  let behindProxy: TestApp;
+  beforeAll(async () => {
+    // Requests injected in tests come from 127.0.0.1: here, the proxy.
+    behindProxy = await startTestApp({ environment: { TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(() => behindProxy.close());
+
+  it('over https names the cookies __Host-, Secure, Path=/ and without Domain, and reads them back', async () => {
+    // The proxy terminates TLS and says so in X-Forwarded-Proto.
+    const client = behindProxy.client();
+    const https = { 'x-forwarded-proto': 'https' };
+    const anonymous = await client.request({ url: '/api/session', headers: https });
+    expect(anonymous.cookies.map((c) => [c.name, c.secure])).toEqual([[`__Host-${preSessionCookie}`, true]]);
+    client.csrfToken = anonymous.json().csrfToken;
+    const signIn = await client.request({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'member@example.com', password: 'demo-password' },
+      headers: https,
+    });
+    expect(signIn.statusCode).toBe(200);
+    client.csrfToken = signIn.json().csrfToken;
+    const cookie = signIn.cookies.find((c) => c.name === `__Host-${sessionCookie}`);
+    expect(cookie).toMatchObject({ secure: true, path: '/', httpOnly: true, sameSite: 'Lax' });
+    expect(cookie).not.toHaveProperty('domain');
+    expect(signIn.cookies.map((c) => c.name)).not.toContain(sessionCookie);
+    expect((await client.request({ url: '/api/me', headers: https })).json().email).toBe('member@example.com');
+    // Over plain http the __Host- cookie is not this server's session: a page there could not have set it.
+    expect((await client.request({ url: '/api/me' })).statusCode).toBe(401);
+    const signOut = await client.request({ method: 'DELETE', url: '/api/session', headers: https });
+    expect(signOut.statusCode).toBe(204);
+    // A browser drops a __Host- cookie only when the clearing Set-Cookie is itself Secure.
+    expect(signOut.cookies.find((c) => c.name === `__Host-${sessionCookie}`)).toMatchObject({ value: '', secure: true, path: '/' });
+    expect((await client.request({ url: '/api/me', headers: https })).statusCode).toBe(401);
+  });
+
+  it('takes the client address from the trusted proxy, so rotating X-Forwarded-For does not escape the per-IP limit', async () => {
+    // The client writes any X-Forwarded-For it likes; the proxy (127.0.0.1) appends the address it saw.
+    const attempt = (i: number) =>
+      behindProxy.client().request({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: `guess-${i}@example.com`, password: 'x' },
+        headers: { 'x-forwarded-for': `203.0.113.${i % 250}, 192.0.2.55` },
+      });
+    for (let i = 0; i < signInLimits.perClient.failures; i++) expect((await attempt(i)).statusCode).toBe(401);
+    const limited = await attempt(999);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    // A client that reaches the app directly cannot borrow the proxy's trust: its header is ignored.
+    const direct = await behindProxy.client().request({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'member@example.com', password: 'demo-password' },
+      headers: { 'x-forwarded-for': '192.0.2.55' },
+      remoteAddress: '198.51.100.7',
+    });
+    expect(direct.statusCode).toBe(200);
+  });
+});
+
+describe('behind a hop count of trusted proxies', () => {
+  let behindProxy: TestApp;
+  beforeAll(async () => {
+    behindProxy = await startTestApp({ environment: { TRUST_PROXY: '1' } });
+  });
+  afterAll(() => behindProxy.close());
+
+  it('takes the address the last proxy saw, so rotating X-Forwarded-For does not escape the per-IP limit', async () => {
+    const attempt = (i: number) =>
+      behindProxy.client().request({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: `guess-${i}@example.com`, password: 'x' },
+        headers: { 'x-forwarded-for': `203.0.113.${i % 250}, 192.0.2.56` },
+      });
+    for (let i = 0; i < signInLimits.perClient.failures; i++) expect((await attempt(i)).statusCode).toBe(401);
+    expect((await attempt(999)).statusCode).toBe(429);
+    // Another client behind the same proxy has its own budget.
+    const other = await behindProxy.client().request({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'member@example.com', password: 'demo-password' },
+      headers: { 'x-forwarded-for': '192.0.2.57' },
+    });
+    expect(other.statusCode).toBe(200);
   });
 });
 

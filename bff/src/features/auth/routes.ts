@@ -30,7 +30,7 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
     { schema: { body: signInBodySchema, response: { 200: sessionStateSchema } } },
     async (request, reply) => {
       const email = request.body.email.toLowerCase();
-      await limiter.assertAllowed(email, request.ip);
+      await limiter.admit(email, request.ip);
       const user = await findUserByEmail(fastify.db, email);
       if (!(await verifyPassword(user?.passwordHash, request.body.password)) || !user) {
         await limiter.recordFailure(email, request.ip);
@@ -38,7 +38,7 @@ const authRoutes: FastifyPluginAsyncZod = async (fastify) => {
       }
       const [home] = await membershipsOf(fastify.db, user.id);
       if (!home) throw new AppError(403, 'forbidden', 'This account does not belong to any workspace yet.');
-      await limiter.recordSuccess(email);
+      await limiter.recordSuccess(email, request.ip);
       // A new id at every sign-in: a session id planted before sign-in is worthless after it.
       await fastify.sessions.end(request, reply);
       const rawSessionId = await fastify.sessions.start(reply, user.id, home.workspaceId);

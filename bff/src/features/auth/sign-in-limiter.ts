@@ -1,40 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { describeWait } from '#shared/contracts/errors.ts';
 import { AppError } from '../../plugins/errors.ts';
 
 /**
- * Failed sign-ins are counted per account (guessing one password) and per IP (trying many accounts).
- * Only failures count, so an office behind one NAT is not locked out by its own colleagues signing in.
+ * Failed sign-ins, counted three ways (OWASP authentication cheat sheet). Only failures count, so an office behind
+ * one NAT is not locked out by its own colleagues signing in.
+ * - per account and client: guessing one account's password from one IP locks that IP out of that account only, so
+ *   nobody can lock a known email out by failing on purpose;
+ * - per client: one IP trying many accounts;
+ * - per account, from every client: past a few free failures each attempt on the account waits, twice as long per
+ *   further failure, up to a cap. It slows guessing spread over many IPs, and still lets the owner in.
  */
 export const signInLimits = {
-  perAccount: { failures: 5, windowSeconds: 15 * 60 },
-  perIp: { failures: 50, windowSeconds: 15 * 60 },
+  perAccountAndClient: { failures: 5, windowSeconds: 15 * 60 },
+  perClient: { failures: 50, windowSeconds: 15 * 60 },
+  perAccount: { freeFailures: 10, firstDelayMs: 250, maxDelayMs: 5_000, windowSeconds: 15 * 60 },
 } as const;
 
+/** How long an attempt on an account waits, given its failures from every client in the window. */
+function accountDelayMs(failures: number): number {
+  const { freeFailures, firstDelayMs, maxDelayMs } = signInLimits.perAccount;
+  return failures <= freeFailures ? 0 : Math.min(maxDelayMs, firstDelayMs * 2 ** (failures - freeFailures - 1));
+}
+
+async function refuseWhenSpent(limiter: RateLimiterMemory, key: string, budget: number) {
+  const state = await limiter.get(key);
+  if (!state || state.consumedPoints < budget) return;
+  const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  throw new AppError(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${describeWait(retryAfter)}.`, {
+    headers: { 'retry-after': String(retryAfter) },
+    details: { retryAfterSeconds: retryAfter },
+  });
+}
+
 export function createSignInLimiter() {
-  const perAccount = new RateLimiterMemory({ keyPrefix: 'sign-in-account', points: signInLimits.perAccount.failures, duration: signInLimits.perAccount.windowSeconds });
-  const perIp = new RateLimiterMemory({ keyPrefix: 'sign-in-ip', points: signInLimits.perIp.failures, duration: signInLimits.perIp.windowSeconds });
-  const limiters = (email: string, ip: string) => [[perAccount, email, signInLimits.perAccount.failures], [perIp, ip, signInLimits.perIp.failures]] as const;
+  const { perAccountAndClient, perClient, perAccount } = signInLimits;
+  const accountAndClient = new RateLimiterMemory({ keyPrefix: 'sign-in-account-client', points: perAccountAndClient.failures, duration: perAccountAndClient.windowSeconds });
+  const client = new RateLimiterMemory({ keyPrefix: 'sign-in-client', points: perClient.failures, duration: perClient.windowSeconds });
+  // Only counts, for the delay: it never refuses.
+  const account = new RateLimiterMemory({ keyPrefix: 'sign-in-account', points: Number.MAX_SAFE_INTEGER, duration: perAccount.windowSeconds });
+  const pairKey = (email: string, ip: string) => JSON.stringify([email, ip]);
 
   return {
-    /** Throws 429 with Retry-After when either budget is spent; checked before the password is even looked at. */
-    async assertAllowed(email: string, ip: string) {
-      for (const [limiter, key, budget] of limiters(email, ip)) {
-        const state = await limiter.get(key);
-        if (state && state.consumedPoints >= budget) {
-          const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-          throw new AppError(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${describeWait(retryAfter)}.`, {
-            headers: { 'retry-after': String(retryAfter) },
-            details: { retryAfterSeconds: retryAfter },
-          });
-        }
-      }
+    /**
+     * Throws 429 with Retry-After when this client's budget is spent, else waits out the account's delay. Both come
+     * before the password is looked at, so the wait is the same for a right and a wrong one and timing tells nothing.
+     */
+    async admit(email: string, ip: string) {
+      await refuseWhenSpent(accountAndClient, pairKey(email, ip), perAccountAndClient.failures);
+      await refuseWhenSpent(client, ip, perClient.failures);
+      const delayMs = accountDelayMs((await account.get(email))?.consumedPoints ?? 0);
+      if (delayMs > 0) await sleep(delayMs);
     },
     async recordFailure(email: string, ip: string) {
-      for (const [limiter, key] of limiters(email, ip)) await limiter.penalty(key, 1);
+      await accountAndClient.penalty(pairKey(email, ip), 1);
+      await client.penalty(ip, 1);
+      await account.penalty(email, 1);
     },
-    async recordSuccess(email: string) {
-      await perAccount.delete(email);
+    /**
+     * The client proved it knows the password, so its own failures on the account are forgiven. The account's count
+     * stays: otherwise guesses from elsewhere would run at full speed again after each of the owner's sign-ins.
+     */
+    async recordSuccess(email: string, ip: string) {
+      await accountAndClient.delete(pairKey(email, ip));
     },
   };
 }
