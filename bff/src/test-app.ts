@@ -106,6 +106,8 @@ export type InstanceProcess = {
   origin: string;
   /** SIGKILL: no shutdown hooks, no goodbye on the channels, sockets dropped by the kernel. Resolves once it is gone. */
   crash(): Promise<void>;
+  /** SIGTERM, as a deploy stops a process. Resolves once it has exited. */
+  stop(): Promise<void>;
 };
 
 /**
@@ -163,6 +165,10 @@ export async function spawnInstanceOf(
     origin: port ? `http://127.0.0.1:${port}` : '',
     async crash() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };

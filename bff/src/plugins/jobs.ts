@@ -70,6 +70,10 @@ const renewLeaseSql = `
 async function jobsPlugin(fastify: FastifyInstance) {
   const { config, log } = fastify;
   const leaseSeconds = config.jobLeaseSeconds;
+  // On PostgreSQL pg-boss has a `pg` pool of its own, made from these options (its types do not list `pg`'s): bounded
+  // like ours, so a stalled database cannot hold a request's enqueue or a worker's fetch for ever (its schema set-up
+  // at start-up gets the longer query bound).
+  const poolBounds = { connectionTimeoutMillis: config.databaseTimeoutMs, query_timeout: config.databaseTimeoutMs * 10 };
   const boss = new PgBoss({
     ...fastify.jobQueueConnection,
     schema: queueSchema,
@@ -80,10 +84,7 @@ async function jobsPlugin(fastify: FastifyInstance) {
     schedule: false,
     supervise: config.jobWorkers > 0,
     maintenanceIntervalSeconds: Math.max(1, Math.round(leaseSeconds / 4)),
-    // On PostgreSQL pg-boss has a `pg` pool of its own: bounded like ours, so a stalled database cannot hold a
-    // request's enqueue or a worker's fetch for ever (its schema set-up at start-up gets the longer query bound).
-    connectionTimeoutMillis: config.databaseTimeoutMs,
-    query_timeout: config.databaseTimeoutMs * 10,
+    ...poolBounds,
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   /**

@@ -24,34 +24,28 @@ const finishedNotifications = async (id: string) =>
   (await owner.request({ url: '/api/notifications' })).json().items.filter((n: { job: { id: string } | null }) => n.job?.id === id);
 
 describe('a job delivery', () => {
-  it('stops at the next progress report once its owner cancelled it, and stores nothing', async () => {
-    const job = await queuedExport();
-    let stored = false;
-    let workedOn = false;
-    await runJob(t.app, job.id, attempt(true), async (running) => {
-      await running.progress(1, 2);
-      expect((await owner.request({ method: 'POST', url: `/api/jobs/${job.id}/cancel` })).statusCode).toBe(200);
-      await running.progress(2, 2);
-      workedOn = true;
-      return async () => {
-        stored = true;
-      };
-    });
-    expect(workedOn).toBe(false);
-    expect(stored).toBe(false);
-    expect(await jobRow(job.id)).toMatchObject({ status: 'cancelled', done: 1 });
-    expect(await finishedNotifications(job.id)).toEqual([]);
-  });
-
-  it('stops at the next progress report once the delivery lost its lease, and stores nothing', async () => {
+  it.each([
+    {
+      why: 'its owner cancelled it',
+      statusAfter: 'cancelled',
+      stop: async (jobId: string) => {
+        expect((await owner.request({ method: 'POST', url: `/api/jobs/${jobId}/cancel` })).statusCode).toBe(200);
+      },
+    },
+    {
+      // Its renewals failed for longer than the lease: another delivery may be running the job by now.
+      why: 'the delivery lost its lease',
+      statusAfter: 'running',
+      stop: async (_jobId: string, lease: AbortController) => lease.abort(),
+    },
+  ])('stops at the next progress report once $why, and stores nothing', async ({ statusAfter, stop }) => {
     const job = await queuedExport();
     const lease = new AbortController();
     let stored = false;
     let workedOn = false;
-    await runJob(t.app, job.id, { final: false, leaseLost: lease.signal }, async (running) => {
+    await runJob(t.app, job.id, { final: true, leaseLost: lease.signal }, async (running) => {
       await running.progress(1, 2);
-      // Its renewals failed for longer than the lease: another delivery may be running the job by now.
-      lease.abort();
+      await stop(job.id, lease);
       await running.progress(2, 2);
       workedOn = true;
       return async () => {
@@ -60,7 +54,7 @@ describe('a job delivery', () => {
     });
     expect(workedOn).toBe(false);
     expect(stored).toBe(false);
-    expect(await jobRow(job.id)).toMatchObject({ status: 'running', done: 1 });
+    expect(await jobRow(job.id)).toMatchObject({ status: statusAfter, done: 1 });
     expect(await finishedNotifications(job.id)).toEqual([]);
   });
 
