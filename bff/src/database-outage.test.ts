@@ -59,7 +59,7 @@ function signedInRequests(origin: string, cookie: string, csrfToken: string) {
     timed(origin, '/api/snips', {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json', [csrfHeader]: csrfToken },
-      body: JSON.stringify({ title: 'During the outage', body: 'x', language: 'text' }),
+      body: JSON.stringify({ title: 'During the outage', body: 'x', language: 'plaintext' }),
     }),
   ];
 }
@@ -99,10 +99,16 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL behind a proxy that fails
     const { proxy, origin, cookie, csrfToken } = await startBehindProxy();
     proxy.stall();
 
-    // More requests than the pool has connections: some wait for a connection rather than on one.
+    // More requests than the pool has connections: some wait for a connection rather than on one. Then a steady
+    // stream, as users keep coming: traffic must not keep a silent connection looking alive.
     const rounds = Math.ceil((postgresPoolSize * 1.5) / 5);
-    const answers = await Promise.all(Array.from({ length: rounds }, () => signedInRequests(origin, cookie, csrfToken)).flat());
-    expectFastUnavailable(answers);
+    const burst = Promise.all(Array.from({ length: rounds }, () => signedInRequests(origin, cookie, csrfToken)).flat());
+    const steady: Promise<Timed>[] = [];
+    for (let i = 0; i < 30; i++) {
+      steady.push(timed(origin, '/api/snips', { headers: { cookie } }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expectFastUnavailable([...(await burst), ...(await Promise.all(steady))]);
 
     const health = await timed(origin, '/api/health');
     expect(health).toMatchObject({ status: 503, code: 'service_unavailable' });
