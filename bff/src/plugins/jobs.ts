@@ -67,6 +67,11 @@ const renewLeaseSql = `
   where name = $1 and id = $2 and state = 'active' and retry_count = $3
   returning 1`;
 
+/** Puts a running delivery back in the queue as if it had never been fetched, its retry count untouched. */
+const handBackSql = `
+  update ${queueSchema}.job set state = 'created', started_on = null, start_after = now()
+  where name = $1 and id = $2 and state = 'active' and retry_count = $3`;
+
 async function jobsPlugin(fastify: FastifyInstance) {
   const { config, log } = fastify;
   const leaseSeconds = config.jobLeaseSeconds;
@@ -109,7 +114,7 @@ async function jobsPlugin(fastify: FastifyInstance) {
   const startedQueues = new Set<string>();
   /** Slots waiting for work, by queue: `enqueue` wakes them, so a job queued in this process starts at once. */
   const idleSlots = new Map<string, Set<() => void>>();
-  const runningDeliveries = new Map<string, { queue: string; abandon(): void }>();
+  const runningDeliveries = new Map<string, { queue: string; retryCount: number; abandon(): void }>();
   let stopping = false;
 
   const wake = (queue: string) => {
@@ -162,7 +167,7 @@ async function jobsPlugin(fastify: FastifyInstance) {
 
   async function runDelivery(queue: string, handler: JobHandler, delivery: PgBoss.JobWithMetadata<unknown>) {
     const lease = holdLease(queue, delivery);
-    runningDeliveries.set(delivery.id, { queue, abandon: lease.abandon });
+    runningDeliveries.set(delivery.id, { queue, retryCount: delivery.retryCount, abandon: lease.abandon });
     let failure: object | undefined;
     try {
       const payload = queuedJobSchema.safeParse(delivery.data);
@@ -205,11 +210,12 @@ async function jobsPlugin(fastify: FastifyInstance) {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(slots), new Promise((resolve) => (timer = setTimeout(resolve, stopTimeoutMs)))]);
     clearTimeout(timer);
-    // Deliveries still running are handed back to the queue, to be retried elsewhere after the retry delay rather than
-    // after their lease, before the database closes under them.
-    for (const [id, { queue, abandon }] of runningDeliveries) {
+    // Deliveries still running are handed back to the queue, to be taken at once by another worker rather than after
+    // their lease, before the database closes under them. Not through `fail`: a deploy is not the job's failure, and
+    // would use up one of its attempts (the last one sending it to the dead letters).
+    for (const [id, { queue, retryCount, abandon }] of runningDeliveries) {
       abandon();
-      await boss.fail(queue, id, { message: 'the worker stopped while this job ran' }).catch((error: unknown) => log.error({ err: error, jobId: id }, 'handing a job back failed'));
+      await queueDb.executeSql(handBackSql, [queue, id, retryCount]).catch((error: unknown) => log.error({ err: error, jobId: id }, 'handing a job back failed; it is retried when its lease runs out'));
     }
     await boss.stop({ graceful: false });
   });

@@ -134,7 +134,29 @@ describe.skipIf(!scaled)('a job whose worker dies', () => {
     // export itself: far from pg-boss's old fifteen minutes, with room for a loaded machine.
     expect(seconds).toBeLessThan(leaseSeconds + 25);
     expect(await results(id)).toEqual({ files: 1, notifications: 1 });
-    expect(await delivery(id)).toMatchObject({ state: 'completed', retryCount: 1 });
+    // The queue records the delivery's completion just after the job's own row says succeeded.
+    expect(await waitFor('the delivery to be completed', 10, async () => ((await delivery(id)).state === 'completed' ? delivery(id) : undefined))).toMatchObject({ retryCount: 1 });
+  }, 180_000);
+
+  it('is handed back, with no attempt used up, when its worker is stopped by a deploy, and another worker finishes it', async () => {
+    await addSnips(3000);
+    const first = await spawnWorker(await slowDatabase());
+    const id = await startExport();
+    await waitFor('the export to be running with progress', 60, async () => {
+      const row = await jobRow(id);
+      return row.status === 'running' && row.done > 0 ? row : undefined;
+    });
+    await first.stop();
+    expect(await delivery(id)).toMatchObject({ state: 'created', retryCount: 0 });
+
+    await spawnWorker();
+    const finished = await waitFor('the export to succeed', 120, async () => {
+      const row = await jobRow(id);
+      return row.status === 'running' ? undefined : row;
+    });
+    expect(finished).toMatchObject({ status: 'succeeded' });
+    expect(await results(id)).toEqual({ files: 1, notifications: 1 });
+    expect(await waitFor('the delivery to be completed', 10, async () => ((await delivery(id)).state === 'completed' ? delivery(id) : undefined))).toMatchObject({ retryCount: 0 });
   }, 180_000);
 
   it('is not taken from a live worker whose export runs longer than the lease: the lease is renewed', async () => {
