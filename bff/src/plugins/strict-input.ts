@@ -69,12 +69,18 @@ export async function refuseFrameworkError(app: FastifyInstance, error: FastifyE
   const refusal = known ?? { status: 500, message: 'Something went wrong on our side. Please try again.' };
   const code = known ? 'invalid_request' : 'internal_error';
   const body = JSON.stringify(errorBody(code, refusal.message));
-  reply.raw.writeHead(refusal.status, {
-    ...(await securityHeadersOf(app)),
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  reply.raw.end(body);
+  try {
+    reply.raw.writeHead(refusal.status, {
+      ...(await securityHeadersOf(app)),
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    reply.raw.end(body);
+  } catch (failure) {
+    // The headers could not be had (the app is closing) or the socket went away: nothing is left to answer.
+    app.log.warn({ err: failure }, 'answering a framework refusal failed');
+    reply.raw.destroy();
+  }
 }
 
 /**

@@ -187,6 +187,26 @@ describe('sign-in rate limits', () => {
     expect(performance.now() - startedWrong).toBeGreaterThanOrEqual(2 * firstDelayMs - 5);
   });
 
+  it('past the free failures takes one attempt on the account at a time: parallel guesses do not each wait side by side', async () => {
+    const perClient = signInLimits.perAccountAndClient.failures - 1;
+    for (let failures = 0; failures <= signInLimits.perAccount.freeFailures; failures++) {
+      const client = `198.51.100.${150 + Math.floor(failures / perClient)}`;
+      expect((await attemptFrom(client, 'outsider@example.com', 'wrong')).statusCode).toBe(401);
+    }
+    const parallel = await Promise.all(Array.from({ length: 5 }, (_, i) => attemptFrom(`198.51.100.${170 + i}`, 'outsider@example.com', 'wrong')));
+    const statuses = parallel.map((response) => response.statusCode).sort();
+    expect(statuses).toEqual([401, 429, 429, 429, 429]);
+    expect((await attemptFrom('198.51.100.180', 'outsider@example.com', 'demo-password')).statusCode).toBe(200);
+  });
+
+  it('counts an IPv6 client by its /64, so rotating addresses within it does not escape the per-IP limit', async () => {
+    for (let i = 0; i < signInLimits.perClient.failures; i++) {
+      expect((await attemptFrom(`2001:db8:5:6::${(i + 1).toString(16)}`, `v6-guess-${i}@example.com`, 'x')).statusCode).toBe(401);
+    }
+    expect((await attemptFrom('2001:db8:5:6:ffff:1:2:3', 'v6-guess-x@example.com', 'x')).statusCode).toBe(429);
+    expect((await attemptFrom('2001:db8:5:7::1', 'member@example.com', 'demo-password')).statusCode).toBe(200);
+  });
+
   it('limits failures per IP across many accounts', async () => {
     const remoteAddress = '203.0.113.9';
     const attempt = (email: string, password: string) => attemptFrom(remoteAddress, email, password);

@@ -10,7 +10,8 @@ import { AppError } from '../../plugins/errors.ts';
  *   nobody can lock a known email out by failing on purpose;
  * - per client: one IP trying many accounts;
  * - per account, from every client: past a few free failures each attempt on the account waits, twice as long per
- *   further failure, up to a cap. It slows guessing spread over many IPs, and still lets the owner in.
+ *   further failure, up to a cap, one attempt at a time (others meanwhile get 429). It slows guessing spread over
+ *   many IPs to one guess per delay, and still lets the owner in.
  */
 export const signInLimits = {
   perAccountAndClient: { failures: 5, windowSeconds: 15 * 60 },
@@ -24,14 +25,32 @@ function accountDelayMs(failures: number): number {
   return failures <= freeFailures ? 0 : Math.min(maxDelayMs, firstDelayMs * 2 ** (failures - freeFailures - 1));
 }
 
-async function refuseWhenSpent(limiter: RateLimiterMemory, key: string, budget: number) {
-  const state = await limiter.get(key);
-  if (!state || state.consumedPoints < budget) return;
-  const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-  throw new AppError(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${describeWait(retryAfter)}.`, {
+function tooManyAttempts(waitMs: number) {
+  const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+  return new AppError(429, 'rate_limited', `Too many failed sign-in attempts. Try again in ${describeWait(retryAfter)}.`, {
     headers: { 'retry-after': String(retryAfter) },
     details: { retryAfterSeconds: retryAfter },
   });
+}
+
+async function refuseWhenSpent(limiter: RateLimiterMemory, key: string, budget: number) {
+  const state = await limiter.get(key);
+  if (state && state.consumedPoints >= budget) throw tooManyAttempts(state.msBeforeNext);
+}
+
+/**
+ * Who a client is, for counting: its IPv4 address, or its IPv6 /64. One subscriber gets a whole /64, so counting
+ * single IPv6 addresses would let anyone rotate through billions of them.
+ */
+export function clientKey(ip: string): string {
+  const address = ip.split('%')[0]!;
+  if (!address.includes(':')) return address;
+  if (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) return address.slice('::ffff:'.length);
+  const [head = '', tail] = address.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? front : [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }
 
 export function createSignInLimiter() {
@@ -40,7 +59,9 @@ export function createSignInLimiter() {
   const client = new RateLimiterMemory({ keyPrefix: 'sign-in-client', points: perClient.failures, duration: perClient.windowSeconds });
   // Only counts, for the delay: it never refuses.
   const account = new RateLimiterMemory({ keyPrefix: 'sign-in-account', points: Number.MAX_SAFE_INTEGER, duration: perAccount.windowSeconds });
-  const pairKey = (email: string, ip: string) => JSON.stringify([email, ip]);
+  const pairKey = (email: string, ip: string) => JSON.stringify([email, clientKey(ip)]);
+  /** Accounts with an attempt waiting out its delay: one at a time, or parallel attempts would each wait side by side. */
+  const waiting = new Set<string>();
 
   return {
     /**
@@ -49,13 +70,20 @@ export function createSignInLimiter() {
      */
     async admit(email: string, ip: string) {
       await refuseWhenSpent(accountAndClient, pairKey(email, ip), perAccountAndClient.failures);
-      await refuseWhenSpent(client, ip, perClient.failures);
+      await refuseWhenSpent(client, clientKey(ip), perClient.failures);
       const delayMs = accountDelayMs((await account.get(email))?.consumedPoints ?? 0);
-      if (delayMs > 0) await sleep(delayMs);
+      if (delayMs === 0) return;
+      if (waiting.has(email)) throw tooManyAttempts(delayMs);
+      waiting.add(email);
+      try {
+        await sleep(delayMs);
+      } finally {
+        waiting.delete(email);
+      }
     },
     async recordFailure(email: string, ip: string) {
       await accountAndClient.penalty(pairKey(email, ip), 1);
-      await client.penalty(ip, 1);
+      await client.penalty(clientKey(ip), 1);
       await account.penalty(email, 1);
     },
     /**
