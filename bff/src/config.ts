@@ -109,9 +109,6 @@ export type Config = {
   webDist: string;
 };
 
-/** SIGTERM or SIGINT ends a process within this, even with requests or jobs stuck on a dependency that stopped answering. */
-export const shutdownBoundMs = 9000;
-
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

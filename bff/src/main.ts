@@ -1,8 +1,9 @@
 import { count } from 'drizzle-orm';
 import { buildApp } from './app.ts';
-import { loadConfigOrExit, shutdownBoundMs } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { users } from './db/schema.ts';
 import { describeDemoAccounts, seedDemo } from './db/seed.ts';
+import { closeOnSignals } from './shutdown.ts';
 
 const config = loadConfigOrExit();
 
@@ -15,17 +16,7 @@ if (demo) {
   if (total === 0) await seedDemo(app.db);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.log.info({ signal }, 'shutting down');
-    // Whatever is stuck (a stalled database, a job that will not stop), the process ends within the bound.
-    setTimeout(() => {
-      app.log.error({ signal, afterMs: shutdownBoundMs }, 'shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, shutdownBoundMs).unref();
-    app.close().then(() => process.exit(0), () => process.exit(1));
-  });
-}
+closeOnSignals(app, 'shutting down');
 
 if (config.jobWorkers > 0) await app.jobs.startWorkers();
 const address = await app.listen({ port: config.port, host: config.host });

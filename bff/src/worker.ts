@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
-import { loadConfigOrExit, shutdownBoundMs } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
+import { closeOnSignals } from './shutdown.ts';
 
 /**
  * Runs background jobs only, beside BFF instances on the same PostgreSQL and Redis (`npm run worker`). It is the same
@@ -13,17 +14,7 @@ if (!config.databaseUrl || config.jobWorkers === 0) {
 }
 
 const app = await buildApp({ config });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.log.info({ signal }, 'stopping workers');
-    // Whatever is stuck (a stalled database, a job that will not stop), the process ends within the bound.
-    setTimeout(() => {
-      app.log.error({ signal, afterMs: shutdownBoundMs }, 'shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, shutdownBoundMs).unref();
-    app.close().then(() => process.exit(0), () => process.exit(1));
-  });
-}
+closeOnSignals(app, 'stopping workers');
 await app.ready();
 await app.jobs.startWorkers();
 console.log(`Snipdesk workers are running (${config.jobWorkers} per job kind).`);

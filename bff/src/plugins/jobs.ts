@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import PgBoss from 'pg-boss';
 import { z } from 'zod';
 import { jobKindSchema, type JobKind } from '#shared/contracts/jobs.ts';
-import { shutdownBoundMs } from '../config.ts';
+import { shutdownBoundMs } from '../shutdown.ts';
 
 /**
  * Handles one delivery of a job. `final` says no retry follows if it throws; `leaseLost` aborts once this delivery

@@ -14,7 +14,10 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
       () => undefined,
       (error: unknown) => error,
     );
-    const failure = await Promise.race([probe, delay(healthBoundMs, `no answer within ${healthBoundMs} ms`, { ref: false })]);
+    const giveUp = new AbortController();
+    const late = delay(healthBoundMs, `no answer within ${healthBoundMs} ms`, { ref: false, signal: giveUp.signal }).catch(() => undefined);
+    const failure = await Promise.race([probe, late]);
+    giveUp.abort();
     if (failure !== undefined) {
       request.log.error({ err: failure }, 'health check: database unreachable');
       throw new AppError(503, 'service_unavailable', 'The database is not reachable.', { headers: { 'retry-after': '2' } });
