@@ -180,13 +180,35 @@ export const jobs = pgTable(
   ],
 );
 
-/** The file a finished export produced, kept in the database so every instance can serve it. */
+/**
+ * The file a finished export produced, kept in the database so every instance can serve it. Its text is in
+ * `export_file_chunks`, those of the delivery that wrote it. `body` held the whole text in one row before chunks; it
+ * stays (nullable, expand step) so files written then still download, and is dropped once none is left.
+ */
 export const exportFiles = pgTable('export_files', {
   jobId: uuid('job_id').primaryKey().references(() => jobs.id, { onDelete: 'cascade' }),
   fileName: text('file_name').notNull(),
-  body: text('body').notNull(),
+  body: text('body'),
+  delivery: uuid('delivery'),
+  byteSize: integer('byte_size'),
   createdAt: createdAt(),
 });
+
+/**
+ * An export's text a piece at a time (about 256 KB each), each written in its own short statement while the export
+ * runs: one statement for the whole file held PGlite's one connection for up to seconds. Keyed by the delivery that
+ * wrote it, so two deliveries of one job (one that lost its lease still running) never mix their pieces.
+ */
+export const exportFileChunks = pgTable(
+  'export_file_chunks',
+  {
+    jobId: uuid('job_id').notNull().references(() => jobs.id, { onDelete: 'cascade' }),
+    delivery: uuid('delivery').notNull(),
+    seq: integer('seq').notNull(),
+    body: text('body').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.jobId, table.delivery, table.seq] })],
+);
 
 export const notifications = pgTable(
   'notifications',

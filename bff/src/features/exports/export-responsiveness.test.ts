@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportFileSchema, type Job } from '#shared/contracts/jobs.ts';
-import { snips } from '../../db/schema.ts';
+import { asc, eq } from 'drizzle-orm';
+import { exportFileChunks, snips } from '../../db/schema.ts';
 import { demoAccounts } from '../../db/seed.ts';
 import { startTestApp, type TestApp } from '../../test-app.ts';
 import { openSocket } from '../../test-socket.ts';
@@ -25,7 +26,7 @@ describe('the database stays responsive while an export runs', () => {
   }, 60_000);
   afterAll(() => test.close());
 
-  it('serves a snip within 250 ms (p99) during an export of 5,000 snips', { timeout: 120_000 }, async () => {
+  it('serves a snip within 250 ms (p99), and every one well within the connection wait, during an export of 5,000 snips', { timeout: 120_000 }, async () => {
     const client = await test.signIn(owner!.email);
     const snipId = (await client.request({ method: 'GET', url: '/api/snips?limit=1' })).json<{ items: { id: string }[] }>().items[0]!.id;
     const job = (await client.request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
@@ -54,7 +55,11 @@ describe('the database stays responsive while an export runs', () => {
 
     const sorted = latencies.toSorted((a, b) => a - b);
     const p99 = percentile(sorted, 99);
-    expect(p99, `p99 over ${latencies.length} reads, the slowest ${sorted.slice(-5).map((ms) => ms.toFixed(0)).join(', ')} ms`).toBeLessThan(250);
+    const slowest = `over ${latencies.length} reads, the slowest ${sorted.slice(-5).map((ms) => ms.toFixed(0)).join(', ')} ms`;
+    expect(p99, `p99 ${slowest}`).toBeLessThan(250);
+    // One long statement of the export (the whole file written at once took 0.25-1.7 s) makes one read wait that long,
+    // and past the 1 s connection wait it is a 503. Half of that bound leaves room for a loaded machine.
+    expect(sorted.at(-1)!, `max ${slowest}`).toBeLessThan(500);
     // Without enough reads during the export the bound would prove nothing.
     expect(latencies.length).toBeGreaterThanOrEqual(20);
 
@@ -63,5 +68,12 @@ describe('the database stays responsive while an export runs', () => {
     const exported = exportFileSchema.parse(file.json());
     expect(exported.snips).toHaveLength(exportedSnips + 8); // and the owner's eight visible demo snips
     expect(file.body).toBe(JSON.stringify(exported, null, 2));
+    expect(file.headers['content-length']).toBe(String(Buffer.byteLength(file.body)));
+    // Stored as it was written, a chunk per short statement, in order: together they are the file, byte for byte.
+    const chunks = await test.app.db.select().from(exportFileChunks).where(eq(exportFileChunks.jobId, job.id)).orderBy(asc(exportFileChunks.seq));
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.map((chunk) => chunk.seq)).toEqual(chunks.map((_, seq) => seq));
+    expect(Math.max(...chunks.map((chunk) => chunk.body.length))).toBeLessThan(512 * 1024);
+    expect(chunks.map((chunk) => chunk.body).join('')).toBe(file.body);
   });
 });

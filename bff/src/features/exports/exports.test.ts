@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } 
 import { exportFileSchema, type Job } from '#shared/contracts/jobs.ts';
 import { snipLimits } from '#shared/contracts/snips.ts';
 import type { ServerMessage } from '#shared/realtime/messages.ts';
-import { jobs, snips } from '../../db/schema.ts';
+import { exportFileChunks, exportFiles, jobs, snips } from '../../db/schema.ts';
 import { demoAccounts } from '../../db/seed.ts';
 import { startTestApp, type TestApp, type TestClient } from '../../test-app.ts';
 import { openSocket, type TestSocket } from '../../test-socket.ts';
@@ -112,6 +113,42 @@ describe('exports as background jobs', () => {
     const switched = await client.request({ method: 'PUT', url: '/api/session/workspace', payload: { workspaceId: demoAccounts[4]!.workspaceId } });
     expect(switched.statusCode).toBe(200);
     expect((await client.request({ method: 'GET', url: `/api/exports/${job.id}/file` })).statusCode).toBe(404);
+  });
+
+  it('still serves a file written before files were chunked (its whole text in its row), to its owner only', async () => {
+    const [job] = await test.app.db
+      .insert(jobs)
+      .values({ kind: 'export', userId: owner!.id, workspaceId: owner!.workspaceId, status: 'succeeded', input: { filters: {} }, finishedAt: test.clock.now() })
+      .returning({ id: jobs.id });
+    const body = JSON.stringify({ format: 'snipdesk-export', version: 1, exportedAt: '2025-01-02T03:04:05.000Z', workspace: { id: owner!.workspaceId, name: 'Acme' }, snips: [] }, null, 2);
+    await test.app.db.insert(exportFiles).values({ jobId: job!.id, fileName: 'acme-snips-2025-01-02.json', body });
+
+    const file = await (await test.signIn(owner!.email)).request({ method: 'GET', url: `/api/exports/${job!.id}/file` });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'content-disposition': 'attachment; filename="acme-snips-2025-01-02.json"' });
+    expect(file.body).toBe(body);
+    expect((await (await test.signIn(member!.email)).request({ method: 'GET', url: `/api/exports/${job!.id}/file` })).statusCode).toBe(404);
+  });
+
+  it('clears the chunks a delivery that died left behind, and keeps only those of the file it stored', async () => {
+    const client = await test.signIn(owner!.email);
+    // As if a delivery of this job had died halfway through writing its file, and the queue handed it on.
+    const [job] = await test.app.db
+      .insert(jobs)
+      .values({ kind: 'export', userId: owner!.id, workspaceId: owner!.workspaceId, status: 'running', input: { filters: {} } })
+      .returning({ id: jobs.id });
+    await test.app.db.insert(exportFileChunks).values([0, 1].map((seq) => ({ jobId: job!.id, delivery: randomUUID(), seq, body: '{"half": "a file' })));
+    const socket = await watch(client, job!.id);
+    await test.app.jobs.enqueue('export', job!.id);
+    await test.app.jobs.startWorkers();
+    await socket.next(finished);
+
+    const file = await client.request({ method: 'GET', url: `/api/exports/${job!.id}/file` });
+    expect(exportFileSchema.parse(file.json()).workspace.name).toBe('Acme');
+    const [stored] = await test.app.db.select({ delivery: exportFiles.delivery }).from(exportFiles).where(eq(exportFiles.jobId, job!.id));
+    const chunks = await test.app.db.select({ delivery: exportFileChunks.delivery, body: exportFileChunks.body }).from(exportFileChunks).where(eq(exportFileChunks.jobId, job!.id));
+    expect(chunks.map((chunk) => chunk.delivery)).toEqual([stored!.delivery]);
+    expect(chunks[0]!.body).toBe(file.body);
   });
 
   it('validates the request: unknown filters and fields are refused with the field named', async () => {
@@ -230,6 +267,8 @@ describe('limits, retried requests and restarts', () => {
       status: 'failed',
       error: `This export would be larger than ${maxExportMegabytes} MB. Narrow it with filters.`,
     });
+    // What it wrote before it crossed the limit is not kept.
+    expect(await test.app.db.select({ seq: exportFileChunks.seq }).from(exportFileChunks)).toEqual([]);
   });
 
   // The next process of the deployment: the same PostgreSQL database, or the same PGlite directory once the first
