@@ -204,7 +204,11 @@ async function realtimePlugin(fastify: FastifyInstance) {
     const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined };
     connection.subscriptions.set(stream, subscription);
     // Listen first, then read: an update committed meanwhile is held, not lost.
-    const stop = await channels.subscribe(stream, (message) => void deliver(connection, stream, message as StreamPublication));
+    const stop = await channels.subscribe(stream, (message) => {
+      // A state that could not be read (the database down, or closed under a late publication) is skipped: the next
+      // publication or the client's next subscribe brings the socket up to date.
+      deliver(connection, stream, message as StreamPublication).catch((error) => fastify.log.warn({ err: error, stream }, 'realtime delivery failed'));
+    });
     subscription.stop = stop;
     // Unsubscribed (or closed) while the channel subscription was being set up: undo it now.
     if (connection.subscriptions.get(stream) !== subscription) return stop();
