@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { and, count, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, notExists } from 'drizzle-orm';
 import { createExportBodySchema } from '#shared/contracts/jobs.ts';
 import type { Database } from '../../db/client.ts';
 import { exportFileChunks, exportFiles, jobs, snips, users } from '../../db/schema.ts';
 import { JobFailure, type JobResult, type RunningJob } from '../jobs/job-lifecycle.ts';
 import { jobsVisibleTo } from '../jobs/policy.ts';
 import { snipsVisibleTo } from '../snips/policy.ts';
-import { newestFirst, snipFilterCondition, toSnipFields } from '../snips/queries.ts';
+import { newestFirst, olderThan, snipFilterCondition, toSnipFields } from '../snips/queries.ts';
 
 /** An export is kept in the database: past this many snips or bytes, narrow it with filters. */
 export const maxSnipsPerExport = 10_000;
@@ -83,7 +83,7 @@ export async function exportSnips(db: Database, job: RunningJob, now: () => Date
     const page = await db
       .select({ id: snips.id, createdAt: snips.createdAt })
       .from(snips)
-      .where(and(selected, after && sql`(${snips.createdAt}, ${snips.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`))
+      .where(and(selected, after && olderThan(after)))
       .orderBy(...newestFirst)
       .limit(idPageSize);
     chosen.push(...page);

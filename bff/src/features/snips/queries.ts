@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, arrayContains, count, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import {
-  encodeSnipCursor, excerptLength, type CreateSnipBody, type PublicSnip, type Snip, type SnipLanguage, type SnipPage, type SnipVisibility,
+  encodeSnipCursor, excerptLength, type SnipCursor, type CreateSnipBody, type PublicSnip, type Snip, type SnipLanguage, type SnipPage, type SnipVisibility,
   type UpdateSnipBody,
 } from '#shared/contracts/snips.ts';
 import type { Database } from '../../db/client.ts';
@@ -42,11 +42,9 @@ const visibleInCurrentWorkspace = (actor: Actor) => and(snipsVisibleTo(actor), e
 export const newPublicSlug = () => randomBytes(16).toString('base64url');
 
 /** The (created_at, id) of the last row served: pages stay stable while rows are added. */
-export type Keyset = { createdAt: Date; id: string };
-
 /** Newest first, and the rows that come after `after` in that order: every keyset page reads with these two. */
 export const newestFirst = [desc(snips.createdAt), desc(snips.id)] as const;
-export const olderThan = (after: Keyset) =>
+export const olderThan = (after: SnipCursor) =>
   or(lt(snips.createdAt, after.createdAt), and(eq(snips.createdAt, after.createdAt), lt(snips.id, after.id)));
 
 /** Each word of the query must match, as a whole word or a prefix: "deb go" finds "debounce" in Go snips. */
@@ -81,7 +79,7 @@ export function snipFilterCondition(filters: SnipFilters): SQL | undefined {
 export async function listSnips(
   db: Database,
   actor: Actor,
-  page: { limit: number; after?: Keyset | undefined; filters?: SnipFilters },
+  page: { limit: number; after?: SnipCursor | undefined; filters?: SnipFilters },
 ): Promise<SnipPage> {
   const { after, filters = {} } = page;
   const rows = await db
