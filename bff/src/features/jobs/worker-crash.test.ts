@@ -98,6 +98,17 @@ describe.skipIf(!scaled)('a job whose worker dies', () => {
     const [row] = await sql<{ status: string; done: number; total: number | null; error: string | null }[]>`select status, done, total, error from jobs where id = ${id}`;
     return row!;
   };
+  const runningWithProgress = (id: string) =>
+    waitFor('the export to be running with progress', 60, async () => {
+      const row = await jobRow(id);
+      return row.status === 'running' && row.done > 0 ? row : undefined;
+    });
+  /** The job once it is no longer running, whichever way it ended. */
+  const ended = (id: string) =>
+    waitFor('the export to end', 120, async () => {
+      const row = await jobRow(id);
+      return row.status === 'running' ? undefined : row;
+    });
   /** The queue's record of the job's current delivery: its retry count and limit, and when its lease runs out. */
   const delivery = async (id: string) => {
     const [row] = await sql<{ state: string; retryCount: number; retryLimit: number; leaseEnd: Date | null; now: Date }[]>`
@@ -115,19 +126,13 @@ describe.skipIf(!scaled)('a job whose worker dies', () => {
     await addSnips(3000);
     const first = await spawnWorker(await slowDatabase());
     const id = await startExport();
-    await waitFor('the export to be running with progress', 60, async () => {
-      const row = await jobRow(id);
-      return row.status === 'running' && row.done > 0 ? row : undefined;
-    });
+    await runningWithProgress(id);
     await first.crash();
     const crashedAt = Date.now();
     expect(await jobRow(id)).toMatchObject({ status: 'running' });
 
     await spawnWorker();
-    const finished = await waitFor('the export to succeed', 120, async () => {
-      const row = await jobRow(id);
-      return row.status === 'running' ? undefined : row;
-    });
+    const finished = await ended(id);
     const seconds = (Date.now() - crashedAt) / 1000;
     expect(finished).toMatchObject({ status: 'succeeded', done: 3008, total: 3008 });
     // The lease runs out, maintenance (every quarter lease) notices, the retry waits 2 to 4 s, then a poll and the
@@ -144,18 +149,12 @@ describe.skipIf(!scaled)('a job whose worker dies', () => {
     await addSnips(Math.max(0, 3000 - count));
     const first = await spawnWorker(await slowDatabase());
     const id = await startExport();
-    await waitFor('the export to be running with progress', 60, async () => {
-      const row = await jobRow(id);
-      return row.status === 'running' && row.done > 0 ? row : undefined;
-    });
+    await runningWithProgress(id);
     await first.stop();
     expect(await delivery(id)).toMatchObject({ state: 'created', retryCount: 0 });
 
     await spawnWorker();
-    const finished = await waitFor('the export to succeed', 120, async () => {
-      const row = await jobRow(id);
-      return row.status === 'running' ? undefined : row;
-    });
+    const finished = await ended(id);
     expect(finished).toMatchObject({ status: 'succeeded' });
     expect(await results(id)).toEqual({ files: 1, notifications: 1 });
     expect(await waitFor('the delivery to be completed', 10, async () => ((await delivery(id)).state === 'completed' ? delivery(id) : undefined))).toMatchObject({ retryCount: 0 });
