@@ -1,11 +1,14 @@
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FlagDeclaration } from '#shared/flags/declarations.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import authRoutes from './features/auth/routes.ts';
 import commentRoutes from './features/comments/routes.ts';
 import exportRoutes from './features/exports/routes.ts';
+import flagsConsoleRoutes from './features/flags-console/routes.ts';
+import flagRoutes from './features/flags/routes.ts';
 import healthRoutes from './features/health/routes.ts';
 import jobRoutes from './features/jobs/routes.ts';
 import notificationRoutes from './features/notifications/routes.ts';
@@ -18,6 +21,7 @@ import configPlugin from './plugins/config.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import databasePlugin from './plugins/database.ts';
 import errorsPlugin, { serializeError } from './plugins/errors.ts';
+import flagsPlugin from './plugins/flags.ts';
 import idempotencyPlugin from './plugins/idempotency.ts';
 import jobsPlugin from './plugins/jobs.ts';
 import openapiPlugin from './plugins/openapi.ts';
@@ -27,10 +31,15 @@ import sessionPlugin from './plugins/session.ts';
 import spaPlugin from './plugins/spa.ts';
 import strictInputPlugin, { refuseClientError, refuseFrameworkError } from './plugins/strict-input.ts';
 
-export type AppOptions = { config: Config; clock?: Clock };
+export type AppOptions = {
+  config: Config;
+  clock?: Clock;
+  /** The flags to resolve against: the registry by default; a benchmark adds synthetic ones to it. */
+  flagDeclarations?: Readonly<Record<string, FlagDeclaration>>;
+};
 
 /** The whole BFF as one Fastify instance: infrastructure plugins first, then one encapsulated plugin per feature. */
-export async function buildApp({ config, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, clock = systemClock, flagDeclarations }: AppOptions): Promise<FastifyInstance> {
   const trustedProxies = config.trustProxy;
   const app = Fastify({
     logger: {
@@ -58,6 +67,8 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(sessionPlugin);
   await app.register(csrfPlugin);
   await app.register(idempotencyPlugin);
+  // Before the gateway: presence asks the `live-presence` flag.
+  await app.register(flagsPlugin, flagDeclarations ? { declarations: flagDeclarations } : {});
   await app.register(realtimePlugin);
   await app.register(jobsPlugin);
 
@@ -70,6 +81,8 @@ export async function buildApp({ config, clock = systemClock }: AppOptions): Pro
   await app.register(notificationRoutes, { prefix: '/api' });
   await app.register(jobRoutes, { prefix: '/api' });
   await app.register(exportRoutes, { prefix: '/api' });
+  await app.register(flagRoutes, { prefix: '/api' });
+  await app.register(flagsConsoleRoutes, { prefix: '/api' });
   if (config.env === 'test') await app.register(testControlRoutes, { prefix: '/api' });
 
   await app.register(spaPlugin);

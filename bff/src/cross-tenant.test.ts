@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inArray } from 'drizzle-orm';
+import { flagRegistry } from '#shared/flags/registry.ts';
+import { emptyTargeting } from '#shared/flags/targeting.ts';
 import { jobs, snips, snipShares } from './db/schema.ts';
 import { demoAccounts } from './db/seed.ts';
 import { startTestApp, type TestApp, type TestClient } from './test-app.ts';
@@ -87,7 +89,37 @@ const matrix: Record<string, () => Call[]> = {
   'POST /api/workspaces/{workspaceId}/members': () => [],
   'PATCH /api/workspaces/{workspaceId}/members/{userId}': () => [],
   'DELETE /api/workspaces/{workspaceId}/members/{userId}': () => [],
+  // Flags carry no snip; the probes prove they also fail well for every actor (an `atLeast` past every revision
+  // reads the targeting again). A QA override set here is cleared by the next probe.
+  'GET /api/flags': () => [{ method: 'GET', url: '/api/flags' }, { method: 'GET', url: '/api/flags?atLeast=1000000' }],
+  'PUT /api/qa/flags': () => [{ method: 'PUT', url: '/api/qa/flags', payload: { flags: { 'snips-page-size': 50 } } }],
+  'DELETE /api/qa/flags': () => [{ method: 'DELETE', url: '/api/qa/flags' }],
+  // The console's writes name a stale version (0) or a ramp nobody has: probing them changes no flag.
+  ...consoleProbes(),
 };
+
+function consoleProbes(): Record<string, () => Call[]> {
+  // Reads name every flag; the rest touch one, as their tenant ids (users, workspaces) do not depend on it.
+  const keys = Object.keys(flagRegistry);
+  const key = keys[0]!;
+  const ramp = (action: string, payload: object): Call[] => [{ method: 'POST', url: `/api/admin/flags/${key}/ramps/${nobody}/${action}`, payload }];
+  return {
+    'GET /api/admin/flags': () => [{ method: 'GET', url: '/api/admin/flags' }],
+    'GET /api/admin/flags/{key}': () => keys.map((each) => ({ method: 'GET', url: `/api/admin/flags/${each}` })),
+    'GET /api/admin/flags/{key}/audit': () => keys.map((each) => ({ method: 'GET', url: `/api/admin/flags/${each}/audit` })),
+    'PATCH /api/admin/flags/{key}': () => [{ method: 'PATCH', url: `/api/admin/flags/${key}`, payload: { version: 0, reason: 'probe', targeting: emptyTargeting() } }],
+    'POST /api/admin/flags/{key}/impact': () => [{ method: 'POST', url: `/api/admin/flags/${key}/impact`, payload: { targeting: emptyTargeting() } }],
+    'POST /api/admin/flags/{key}/explain': () =>
+      [...demoAccounts.map((a) => a.id), nobody].flatMap((userId) =>
+        [undefined, ...workspaceIds].map((workspaceId) => ({ method: 'POST', url: `/api/admin/flags/${key}/explain`, payload: { userId, workspaceId } }) as const),
+      ),
+    'POST /api/admin/flags/{key}/ramps': () => [
+      { method: 'POST', url: `/api/admin/flags/${key}/ramps`, payload: { version: 0, reason: 'probe', steps: [{ percent: 5, at: t.clock.now().toISOString() }] } },
+    ],
+    'POST /api/admin/flags/{key}/ramps/{rampId}/cancel': () => ramp('cancel', { reason: 'probe' }),
+    'POST /api/admin/flags/{key}/ramps/{rampId}/revert': () => ramp('revert', { version: 0, reason: 'probe' }),
+  };
+}
 
 const mayNotSee = (email: string | null) => {
   const account = demoAccounts.find((a) => a.email === email);

@@ -5,7 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import postgres from 'postgres';
 import { expect } from 'vitest';
 import { csrfHeader } from '#shared/contracts/session.ts';
-import { buildApp } from './app.ts';
+import { buildApp, type AppOptions } from './app.ts';
 import type { Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { demoPassword, seedDemo } from './db/seed.ts';
@@ -62,6 +62,8 @@ export async function startTestApp(
     beforeReady?: (app: FastifyInstance) => void;
     /** A second instance of that app's deployment: same database, same Redis prefix, its own process state. */
     instanceOf?: TestApp;
+    /** Flags declared besides (or instead of) the registry's: another deploy's code. */
+    flagDeclarations?: AppOptions['flagDeclarations'];
   } = {},
 ): Promise<TestApp> {
   const { instanceOf } = options;
@@ -78,7 +80,7 @@ export async function startTestApp(
     ...options.environment,
   });
   const clock = instanceOf?.clock ?? testClock();
-  const app = await buildApp({ config, clock });
+  const app = await buildApp({ config, clock, ...(options.flagDeclarations ? { flagDeclarations: options.flagDeclarations } : {}) });
   options.beforeReady?.(app);
   await app.ready();
   await seedDemo(app.db, clock.now());

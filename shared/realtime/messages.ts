@@ -7,8 +7,11 @@ import { jobProgressSchema, jobStatusSchema } from '../contracts/jobs.ts';
  */
 export const realtimeVersion = 1;
 
-/** A stream is a resource's live channel: `snip:<id>`, `workspace:<id>`, `user:<id>`, `job:<id>`. */
-export const streamKinds = ['user', 'workspace', 'snip', 'job'] as const;
+/**
+ * A stream is a resource's live channel: `snip:<id>`, `workspace:<id>`, `user:<id>`, `job:<id>`, and `flags:<user id>`
+ * (the flags resolved for that user; only they may follow it).
+ */
+export const streamKinds = ['user', 'workspace', 'snip', 'job', 'flags'] as const;
 export type StreamKind = (typeof streamKinds)[number];
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 export const streamNameSchema = z.string().regex(new RegExp(`^(${streamKinds.join('|')}):${uuid}$`), 'not a stream name');
@@ -43,11 +46,14 @@ export const userStreamStateSchema = z.object({ kind: z.literal('user'), unread:
 export const workspaceStreamStateSchema = z.object({ kind: z.literal('workspace') });
 /** `job:<id>`: where a background job is; the rest (error text, result link) is refetched when it finishes. */
 export const jobStreamStateSchema = z.object({ kind: z.literal('job'), status: jobStatusSchema, progress: jobProgressSchema });
+/** `flags:<user id>`: the flag targeting's revision; when it grows, refetch `/api/flags?atLeast=<revision>`. */
+export const flagsStreamStateSchema = z.object({ kind: z.literal('flags'), revision: z.number().int() });
 export const streamStateSchema = z.discriminatedUnion('kind', [
   snipStreamStateSchema,
   userStreamStateSchema,
   workspaceStreamStateSchema,
   jobStreamStateSchema,
+  flagsStreamStateSchema,
 ]);
 export type StreamState = z.infer<typeof streamStateSchema>;
 

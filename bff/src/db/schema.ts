@@ -2,10 +2,16 @@ import { sql } from 'drizzle-orm';
 import {
   boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+import type { auditKinds, rampStatuses } from '#shared/contracts/flags.ts';
 import type { JobKind, JobStatus } from '#shared/contracts/jobs.ts';
 import type { NotificationKind } from '#shared/contracts/notifications.ts';
 import type { WorkspaceRole } from '#shared/contracts/session.ts';
 import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
+import type { FlagDeclaration } from '#shared/flags/declarations.ts';
+import type { FlagTargeting } from '#shared/flags/targeting.ts';
+
+type FlagAuditKind = (typeof auditKinds)[number];
+type FlagRampStatus = (typeof rampStatuses)[number];
 
 // Millisecond precision: values round-trip through JavaScript Dates exactly, so keyset cursors are exact.
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
@@ -232,4 +238,77 @@ export const notifications = pgTable(
     index('notifications_user_created_idx').on(table.userId, table.createdAt.desc()),
     check('notifications_kind_check', sql`${table.kind} in ('comment', 'snip_shared', 'job_finished')`),
   ],
+);
+
+/** Users with the QA role may force flag values for their own session (`PUT /api/qa/flags`). */
+export const qaRoles = pgTable('qa_roles', {
+  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+});
+
+/**
+ * Feature flags: the declaration is code (`shared/flags/registry.ts`), copied here at start-up so the console can
+ * show a flag that has since gone from the code (`orphaned`, read-only). The database owns only `targeting`.
+ */
+export const featureFlags = pgTable('feature_flags', {
+  key: text('key').primaryKey(),
+  declaration: jsonb('declaration').$type<FlagDeclaration>().notNull(),
+  targeting: jsonb('targeting').$type<FlagTargeting>().notNull(),
+  orphaned: boolean('orphaned').notNull().default(false),
+  /** Bumped on every targeting change: optimistic concurrency, and (summed) the revision the SPA follows. */
+  version: integer('version').notNull().default(1),
+  updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});
+
+/** Append-only (a trigger refuses update and delete): who changed a flag's targeting, when, why, from what to what. */
+export const featureFlagAudit = pgTable(
+  'feature_flag_audit',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    flagKey: text('flag_key').notNull().references(() => featureFlags.key),
+    kind: text('kind').$type<FlagAuditKind>().notNull(),
+    /** No foreign key: the trail outlives the account; the name is kept as it was. Null for a ramp's job. */
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    reason: text('reason').notNull(),
+    before: jsonb('before').$type<FlagTargeting>().notNull(),
+    after: jsonb('after').$type<FlagTargeting>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('feature_flag_audit_flag_idx').on(table.flagKey, table.createdAt.desc()),
+    check('feature_flag_audit_kind_check', sql`${table.kind} in ('change', 'ramp-scheduled', 'ramp-step', 'ramp-cancelled', 'ramp-reverted')`),
+  ],
+);
+
+/** A scheduled rollout ramp: its steps are applied by the `flag-ramp-step` job at their time. */
+export const featureFlagRamps = pgTable(
+  'feature_flag_ramps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    flagKey: text('flag_key').notNull().references(() => featureFlags.key),
+    status: text('status').$type<FlagRampStatus>().notNull().default('scheduled'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    reason: text('reason').notNull(),
+    /** The targeting when the ramp was scheduled: what "revert" restores. */
+    targetingBefore: jsonb('targeting_before').$type<FlagTargeting>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('feature_flag_ramps_flag_idx').on(table.flagKey, table.createdAt.desc()),
+    check('feature_flag_ramps_status_check', sql`${table.status} in ('scheduled', 'completed', 'cancelled', 'reverted')`),
+  ],
+);
+
+export const featureFlagRampSteps = pgTable(
+  'feature_flag_ramp_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rampId: uuid('ramp_id').notNull().references(() => featureFlagRamps.id, { onDelete: 'cascade' }),
+    /** Thousandths of a percent, as the rollout stores them. */
+    percent: integer('percent').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true, precision: 3 }).notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true, precision: 3 }),
+  },
+  (table) => [index('feature_flag_ramp_steps_ramp_idx').on(table.rampId, table.dueAt)],
 );

@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-app.ts';
-import { memberships, snips, users, workspaces } from './schema.ts';
+import { memberships, qaRoles, snips, users, workspaces } from './schema.ts';
 import { demoAccounts, seedDemo } from './seed.ts';
 
 let t: TestApp;
@@ -15,10 +15,11 @@ const counts = async () => ({
   workspaces: (await t.app.db.select({ n: count() }).from(workspaces))[0]!.n,
   memberships: (await t.app.db.select({ n: count() }).from(memberships))[0]!.n,
   snips: (await t.app.db.select({ n: count() }).from(snips))[0]!.n,
+  qaRoles: (await t.app.db.select({ n: count() }).from(qaRoles))[0]!.n,
 });
 
-it('seeds the demo workspaces, accounts and a dozen snips of mixed languages and visibilities', async () => {
-  expect(await counts()).toEqual({ users: 5, workspaces: 2, memberships: 6, snips: 12 });
+it('seeds the demo workspaces, accounts (one with the QA role) and a dozen snips of mixed languages and visibilities', async () => {
+  expect(await counts()).toEqual({ users: 6, workspaces: 2, memberships: 7, snips: 12, qaRoles: 1 });
   const rows = await t.app.db.select().from(snips);
   expect(new Set(rows.map((row) => row.language)).size).toBeGreaterThanOrEqual(8);
   expect(new Set(rows.map((row) => row.visibility))).toEqual(new Set(['private', 'workspace', 'public']));

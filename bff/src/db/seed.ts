@@ -3,7 +3,7 @@ import type { SnipLanguage, SnipVisibility } from '#shared/contracts/snips.ts';
 import { hashPassword } from '../features/auth/password.ts';
 import { newPublicSlug } from '../features/snips/queries.ts';
 import type { Database } from './client.ts';
-import { memberships, snips, users, workspaces } from './schema.ts';
+import { memberships, qaRoles, snips, users, workspaces } from './schema.ts';
 
 export const demoPassword = 'demo-password';
 
@@ -19,9 +19,13 @@ export const demoAccounts: readonly DemoAccount[] = [
   { id: '00000000-0000-4000-8000-000000000003', email: 'viewer@example.com', name: 'Vera Viewer', isPm: false, workspaceId: acmeId, role: 'viewer' },
   { id: '00000000-0000-4000-8000-000000000004', email: 'pm@example.com', name: 'Pat Product', isPm: true, workspaceId: acmeId, role: 'member' },
   { id: '00000000-0000-4000-8000-000000000005', email: 'outsider@example.com', name: 'Oscar Outsider', isPm: false, workspaceId: globexId, role: 'owner' },
+  { id: '00000000-0000-4000-8000-000000000006', email: 'qa@example.com', name: 'Quinn QA', isPm: false, workspaceId: acmeId, role: 'member' },
 ];
 
-const [owner, member, , pm, outsider] = demoAccounts as [DemoAccount, DemoAccount, DemoAccount, DemoAccount, DemoAccount];
+const [owner, member, , pm, outsider, qa] = demoAccounts as [DemoAccount, DemoAccount, DemoAccount, DemoAccount, DemoAccount, DemoAccount];
+
+/** Accounts with the QA role: they may force flag values for their own session, whatever NODE_ENV is. */
+const qaTesters: readonly DemoAccount[] = [qa];
 
 /** Memberships beyond each account's home workspace: the owner of Acme also works in Globex, to show switching. */
 const extraMemberships: { userId: string; workspaceId: string; role: WorkspaceRole }[] = [
@@ -76,6 +80,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<vo
         ...extraMemberships.map((membership) => ({ ...membership, createdAt: now })),
       ])
       .onConflictDoNothing();
+    await tx.insert(qaRoles).values(qaTesters.map(({ id }) => ({ userId: id }))).onConflictDoNothing();
     await tx
       .insert(snips)
       .values(
@@ -104,7 +109,7 @@ export async function seedDemo(db: Database, now: Date = new Date()): Promise<vo
 export function describeDemoAccounts(): string {
   const rows = demoAccounts.map(
     (account) =>
-      `  ${account.email.padEnd(22)} ${account.role.padEnd(7)} in ${account.workspaceId === acmeId ? 'Acme' : 'Globex'}${account.isPm ? ' (+ PM role)' : ''}`,
+      `  ${account.email.padEnd(22)} ${account.role.padEnd(7)} in ${account.workspaceId === acmeId ? 'Acme' : 'Globex'}${account.isPm ? ' (+ PM role)' : ''}${qaTesters.includes(account) ? ' (+ QA role)' : ''}`,
   );
   return `Demo sign-ins (password "${demoPassword}"):\n${rows.join('\n')}\n  (owner@example.com is also a member of Globex: switch workspaces in the header)`;
 }

@@ -11,6 +11,13 @@ import { shutdownBoundMs } from '../shutdown.ts';
  */
 export type JobHandler = (jobId: string, attempt: { final: boolean; leaseLost: AbortSignal }) => Promise<void>;
 
+/**
+ * Queues of work the app schedules for itself, at a time: no `jobs` row, no owner, no progress. The payload's id names
+ * the row the task works on (a ramp step), so the task reads its input there and must be harmless twice.
+ */
+export const taskQueues = ['flag-ramp-step'] as const;
+export type TaskQueue = (typeof taskQueues)[number];
+
 declare module 'fastify' {
   interface FastifyInstance {
     jobs: {
@@ -19,8 +26,20 @@ declare module 'fastify' {
        * the same job again is harmless (the queue's job id is the job's id), which is how stranded jobs are resumed.
        */
       enqueue(kind: JobKind, jobId: string): Promise<void>;
-      /** Declares how jobs of this kind are run; nothing runs until `startWorkers`. */
-      work(kind: JobKind, handler: JobHandler): void;
+      /**
+       * Hands a task to its queue, to run at `at` (the app's clock) or at once when that has passed. The queue's job id
+       * is the task's id: scheduling it again changes nothing while the queue holds it, even failed for good, so a task
+       * the queue lost is found again by a `sweep` of its feature.
+       */
+      schedule(queue: TaskQueue, id: string, at: Date): Promise<void>;
+      /**
+       * Declares a sweep: `task` runs in processes that run workers, when they start (`startWorkers`) and then every
+       * `everyMs` until the app closes, one run at a time. For work a queue can lose: a task whose retries were used up,
+       * or one whose queueing failed after the row it works on was stored.
+       */
+      sweep(everyMs: number, task: () => Promise<void>): void;
+      /** Declares how jobs of this kind (or tasks of this queue) are run; nothing runs until `startWorkers`. */
+      work(queue: JobKind | TaskQueue, handler: JobHandler): void;
       /**
        * Declares what becomes of a job the queue gave up on: its last allowed delivery died with its worker, lost its
        * lease, or failed. Called once per such job (at least once: it must be harmless twice), by the workers.
@@ -37,7 +56,7 @@ declare module 'fastify' {
 
 /**
  * The queue's payload, every shape ever sent: a job queued by yesterday's deploy is still understood today.
- * Only the id travels; the job's input lives in the `jobs` row, validated when it was stored.
+ * Only the id travels: of the `jobs` row holding the job's input, validated when it was stored (or of a task's row).
  */
 const queuedJobSchema = z.union([z.strictObject({ v: z.literal(1), jobId: z.uuid() })]);
 
@@ -48,6 +67,7 @@ const queueSchema = 'pgboss';
  * once; the expiry is 15 minutes until the first renewal): fine for a handler that takes milliseconds.
  */
 const abandonedQueue = 'abandoned-jobs';
+const fewAndQuick = new Set<string>([abandonedQueue, ...taskQueues]);
 const pollingIntervalMs = 1000;
 /**
  * How long stopping waits for running deliveries before handing them back to the queue: well inside the process's
@@ -96,7 +116,8 @@ async function jobsPlugin(fastify: FastifyInstance) {
    * A delivery holds a lease of `JOB_LEASE_SECONDS`, renewed while it runs; one whose worker died is retried once the
    * lease has run out. A failed delivery is retried twice, seconds apart, before the job is marked failed for good.
    */
-  const queuePolicy = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: leaseSeconds, deadLetter: abandonedQueue };
+  const retryPolicy = { retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: leaseSeconds };
+  const queuePolicy = { ...retryPolicy, deadLetter: abandonedQueue };
   // pg-boss installs its schema and queues on first start; instances starting together take turns.
   await fastify.withSchemaLock(async () => {
     await boss.start();
@@ -105,6 +126,11 @@ async function jobsPlugin(fastify: FastifyInstance) {
     for (const kind of jobKindSchema.options) {
       if (await boss.getQueue(kind)) await boss.updateQueue(kind, { name: kind, ...queuePolicy });
       else await boss.createQueue(kind, { name: kind, ...queuePolicy });
+    }
+    // A task has no `jobs` row for a dead letter to mark failed: once its retries are used up it stays failed in the queue.
+    for (const queue of taskQueues) {
+      if (await boss.getQueue(queue)) await boss.updateQueue(queue, { name: queue, ...retryPolicy });
+      else await boss.createQueue(queue, { name: queue, ...retryPolicy });
     }
   });
   const queueDb = boss.getDb();
@@ -115,6 +141,7 @@ async function jobsPlugin(fastify: FastifyInstance) {
   /** Slots waiting for work, by queue: `enqueue` wakes them, so a job queued in this process starts at once. */
   const idleSlots = new Map<string, Set<() => void>>();
   const runningDeliveries = new Map<string, { queue: string; retryCount: number; abandon(): void }>();
+  const sweeps: { everyMs: number; task: () => Promise<void>; timer?: NodeJS.Timeout; run?: Promise<void> }[] = [];
   let stopping = false;
 
   const wake = (queue: string) => {
@@ -204,11 +231,25 @@ async function jobsPlugin(fastify: FastifyInstance) {
     }
   }
 
+  function startSweep(sweep: (typeof sweeps)[number]) {
+    const run = () => {
+      if (sweep.run || stopping) return;
+      sweep.run = sweep
+        .task()
+        .catch((error) => log.error({ err: error }, 'a sweep failed; the next one tries again'))
+        .finally(() => (sweep.run = undefined));
+    };
+    run();
+    sweep.timer = setInterval(run, sweep.everyMs);
+    sweep.timer.unref();
+  }
+
   fastify.addHook('onClose', async () => {
     stopping = true;
+    for (const sweep of sweeps) clearInterval(sweep.timer);
     for (const queue of idleSlots.keys()) wake(queue);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(slots), new Promise((resolve) => (timer = setTimeout(resolve, stopTimeoutMs)))]);
+    await Promise.race([Promise.all([...slots, ...sweeps.map((sweep) => sweep.run)]), new Promise((resolve) => (timer = setTimeout(resolve, stopTimeoutMs)))]);
     clearTimeout(timer);
     // Deliveries still running are handed back to the queue, to be taken at once by another worker rather than after
     // their lease, before the database closes under them. Not through `fail`: a deploy is not the job's failure, and
@@ -225,20 +266,31 @@ async function jobsPlugin(fastify: FastifyInstance) {
       await boss.send(kind, { v: 1, jobId }, { id: jobId });
       wake(kind);
     },
-    work(kind: JobKind, handler: JobHandler) {
-      handlers.set(kind, handler);
+    async schedule(queue: TaskQueue, id: string, at: Date) {
+      // As a delay: the queue counts it from the database's clock, so `at` keeps its distance from the app's clock
+      // (which tests set) whatever the two clocks say.
+      const delaySeconds = (at.getTime() - fastify.clock.now().getTime()) / 1000;
+      await boss.send(queue, { v: 1, jobId: id }, { id, startAfter: Math.max(0, delaySeconds) });
+      if (delaySeconds <= 0) wake(queue);
+    },
+    work(queue: JobKind | TaskQueue, handler: JobHandler) {
+      handlers.set(queue, handler);
     },
     settleAbandoned(handler: (jobId: string) => Promise<void>) {
       handlers.set(abandonedQueue, handler);
+    },
+    sweep(everyMs: number, task: () => Promise<void>) {
+      sweeps.push({ everyMs, task });
     },
     async startWorkers() {
       for (const [queue, handler] of handlers) {
         if (startedQueues.has(queue)) continue;
         startedQueues.add(queue);
-        // Dead letters are few and quick: one slot per process settles them.
-        const slotCount = queue === abandonedQueue ? Math.min(1, config.jobWorkers) : config.jobWorkers;
+        // Dead letters and tasks are few and quick: one slot per process runs them.
+        const slotCount = fewAndQuick.has(queue) ? Math.min(1, config.jobWorkers) : config.jobWorkers;
         for (let slot = 0; slot < slotCount; slot++) slots.push(runSlot(queue, handler));
       }
+      for (const sweep of sweeps) if (!sweep.timer) startSweep(sweep);
     },
   });
 }

@@ -34,6 +34,16 @@ declare module 'fastify' {
       publish(stream: StreamName, publication: StreamPublication): Promise<void>;
       /** A user's memberships or roles changed: every instance re-checks that user's sockets at once. */
       accessChanged(userId: string): Promise<void>;
+      /**
+       * Delivers a publication to every socket of this instance that follows a stream of this kind, each re-reading
+       * its own snapshot: for a change announced once for many streams (flag targeting), on every instance by itself.
+       */
+      refreshLocal(kind: StreamKind, publication: StreamPublication): Promise<void>;
+      /**
+       * Flag targeting changed on this instance: every local subscription with presence joins or leaves it as the
+       * `live-presence` kill switch now says for its socket's actor. Failures are logged, not thrown.
+       */
+      recheckPresence(): Promise<void>;
       /** The periodic pass: pings, and closes sockets whose session has ended. Runs on a timer; tests call it too. */
       sweep(): Promise<void>;
     };
@@ -65,6 +75,8 @@ type Subscription = {
   seq: number | null;
   /** An update that arrived while the snapshot was being read. */
   held: StreamPublication | undefined;
+  /** Whether this subscription counts among the stream's viewers, and hears who else is viewing it. */
+  present: boolean;
 };
 
 const hasSentState = (subscription: Subscription | undefined) => subscription !== undefined && subscription.seq !== null;
@@ -93,7 +105,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
     // A quiet instance is forgotten after three missed heartbeats.
     staleAfterMs: config.realtimeSweepSeconds * 3000,
     onChange(stream, viewers) {
-      for (const connection of connectionsWhere((c) => hasSentState(c.subscriptions.get(stream as StreamName)))) {
+      for (const connection of connectionsWhere((c) => c.subscriptions.get(stream as StreamName)?.present === true)) {
         sendPresence(connection, stream as StreamName, viewers);
       }
     },
@@ -178,7 +190,7 @@ async function realtimePlugin(fastify: FastifyInstance) {
     connection.pending.delete(stream);
     connection.pending.delete(`${stream}#presence`);
     await subscription.stop();
-    if (hasSentState(subscription) && hasPresence(stream)) await presence.leave(stream, connection.actor.userId);
+    if (subscription.present) await presence.leave(stream, connection.actor.userId);
     if (notify) sendControl(connection, 'ended', stream);
   }
 
@@ -198,10 +210,28 @@ async function realtimePlugin(fastify: FastifyInstance) {
     if (seq > subscription.seq) sendState(connection, stream, subscription, { seq, state: snapshot.state });
   }
 
+  /**
+   * The `live-presence` kill switch, applied to one subscription: off for its socket's actor, they neither show among
+   * the viewers nor hear of them; on, they do. Nothing to do when the subscription already agrees.
+   */
+  async function followPresenceSwitch(connection: Connection, stream: StreamName, subscription: Subscription) {
+    const { userId, workspaceId, name } = connection.actor;
+    const allowed = fastify.flags.for({ userId, workspaceId }).get('live-presence');
+    if (allowed === subscription.present) return;
+    // Set before waiting: a second pass meanwhile finds the subscription agreeing, and `end` knows whether to leave.
+    subscription.present = allowed;
+    if (!allowed) {
+      connection.pending.delete(`${stream}#presence`);
+      return presence.leave(stream, userId);
+    }
+    await presence.join(stream, { id: userId, name });
+    if (subscription.present && connection.subscriptions.get(stream) === subscription) sendPresence(connection, stream, presence.viewers(stream));
+  }
+
   async function subscribe(connection: Connection, stream: StreamName) {
     const existing = connection.subscriptions.get(stream);
     if (existing) await end(connection, stream, false);
-    const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined };
+    const subscription: Subscription = { stop: async () => {}, seq: null, held: undefined, present: false };
     connection.subscriptions.set(stream, subscription);
     // Listen first, then read: an update committed meanwhile is held, not lost.
     const stop = await channels.subscribe(stream, (message) => {
@@ -222,10 +252,8 @@ async function realtimePlugin(fastify: FastifyInstance) {
     const { held } = subscription;
     subscription.held = undefined;
     if (held && held.seq > snapshot.seq) await deliver(connection, stream, held);
-    if (hasPresence(stream)) {
-      await presence.join(stream, { id: connection.actor.userId, name: connection.actor.name });
-      sendPresence(connection, stream, presence.viewers(stream));
-    }
+    // Ended meanwhile (the held update found it no longer visible): it must not join the viewers.
+    if (hasPresence(stream) && connection.subscriptions.get(stream) === subscription) await followPresenceSwitch(connection, stream, subscription);
   }
 
   /** Re-reads the actor behind a socket's session and ends the subscriptions it may no longer see. */
@@ -399,8 +427,27 @@ async function realtimePlugin(fastify: FastifyInstance) {
     async accessChanged(userId: string) {
       await channels.publish(accessChangedStream(userId), { changed: true }).catch((error) => fastify.log.warn({ err: error }, 'realtime publish failed'));
     },
+    async refreshLocal(kind: StreamKind, publication: StreamPublication) {
+      const deliveries = [...connections].flatMap((connection) =>
+        [...connection.subscriptions.keys()]
+          .filter((stream) => parseStreamName(stream).kind === kind)
+          .map((stream) => deliver(connection, stream, publication).catch((error) => fastify.log.warn({ err: error, stream }, 'realtime delivery failed'))),
+      );
+      await Promise.all(deliveries);
+    },
+    async recheckPresence() {
+      // Subscriptions still reading their snapshot are left to `subscribe`, which applies the switch after it.
+      const rechecks = [...connections].flatMap((connection) =>
+        [...connection.subscriptions]
+          .filter(([stream, subscription]) => subscription.seq !== null && hasPresence(stream))
+          .map(([stream, subscription]) =>
+            followPresenceSwitch(connection, stream, subscription).catch((error) => fastify.log.warn({ err: error, stream }, 'realtime presence recheck failed')),
+          ),
+      );
+      await Promise.all(rechecks);
+    },
     sweep,
   });
 }
 
-export default fp(realtimePlugin, { name: 'realtime', dependencies: ['config', 'channels', 'session'] });
+export default fp(realtimePlugin, { name: 'realtime', dependencies: ['config', 'channels', 'session', 'flags'] });

@@ -13,10 +13,10 @@ import { newestFirst, olderThan, snipFilterCondition, toSnipFields } from '../sn
 export const maxSnipsPerExport = 10_000;
 export const maxExportMegabytes = 25;
 /**
- * Rows read per statement. Small, because on PGlite every request's queries wait for the statement running before
- * them: at 25 rows one batch takes a few milliseconds. Progress is recorded less often, being a statement too.
+ * Progress is recorded about this often (in rows), being a statement too. The rows read per statement are the
+ * `export-read-batch-size` flag: small, because on PGlite every request's queries wait for the statement running
+ * before them (at 25 rows one batch takes a few milliseconds).
  */
-const batchSize = 25;
 const progressEvery = 100;
 const idPageSize = 500;
 
@@ -70,7 +70,7 @@ function chunkedFile(db: Database, jobId: string) {
  * export takes its turns explicitly: it yields after every batch and every chunk, and writes the file a chunk per
  * statement as it goes, so that no step holds the thread (and the one connection) for long while requests wait.
  */
-export async function exportSnips(db: Database, job: RunningJob, now: () => Date): Promise<JobResult> {
+export async function exportSnips(db: Database, job: RunningJob, { now, batchSize }: { now: () => Date; batchSize: number }): Promise<JobResult> {
   const input = createExportBodySchema.safeParse(job.input);
   if (!input.success) throw new JobFailure('This export’s settings are no longer understood. Start a new export.');
   const { actor } = job;
@@ -146,7 +146,7 @@ export async function exportSnips(db: Database, job: RunningJob, now: () => Date
         throw new JobFailure(`This export would be larger than ${maxExportMegabytes} MB. Narrow it with filters.`);
       }
       const done = Math.min(start + batchSize, chosen.length);
-      if (done % progressEvery === 0 || done === chosen.length) await job.progress(done, chosen.length);
+      if (Math.floor(done / progressEvery) > Math.floor(start / progressEvery) || done === chosen.length) await job.progress(done, chosen.length);
       await yieldToEventLoop();
     }
     await file.append(exported === 0 ? '[]\n}' : '\n  ]\n}');

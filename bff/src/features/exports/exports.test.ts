@@ -241,11 +241,12 @@ describe('limits, retried requests and restarts', () => {
     const tooMany = (await client.request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
     const narrowed = (await client.request({ method: 'POST', url: '/api/exports', payload: { filters: { language: 'sql' } } })).json<Job>();
     await test.app.jobs.startWorkers();
-    await expect.poll(() => statusOf(test, tooMany.id)).toEqual({
+    // Counting 10,008 snips takes a while on a busy machine: the polls wait for it within the test's bound.
+    await expect.poll(() => statusOf(test, tooMany.id), { timeout: 25_000 }).toEqual({
       status: 'failed',
       error: `This export would hold ${maxSnipsPerExport + 8} snips; at most ${maxSnipsPerExport} fit in one. Narrow it with filters.`,
     });
-    await expect.poll(() => statusOf(test, narrowed.id)).toEqual({ status: 'succeeded', error: null });
+    await expect.poll(() => statusOf(test, narrowed.id), { timeout: 25_000 }).toEqual({ status: 'succeeded', error: null });
   });
 
   it('refuses to build a file larger than its size limit, however few snips it holds', { timeout: 60_000 }, async () => {
@@ -263,7 +264,8 @@ describe('limits, retried requests and restarts', () => {
     const client = await test.signIn(owner!.email);
     const tooLarge = (await client.request({ method: 'POST', url: '/api/exports', payload: {} })).json<Job>();
     await test.app.jobs.startWorkers();
-    await expect.poll(() => statusOf(test, tooLarge.id)).toEqual({
+    // Writing 25 MB first takes a second or several on a busy machine: the poll waits for it within the test's bound.
+    await expect.poll(() => statusOf(test, tooLarge.id), { timeout: 50_000 }).toEqual({
       status: 'failed',
       error: `This export would be larger than ${maxExportMegabytes} MB. Narrow it with filters.`,
     });

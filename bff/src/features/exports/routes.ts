@@ -4,7 +4,7 @@ import { and, asc, eq, gte } from 'drizzle-orm';
 import { createExportBodySchema, jobParamsSchema, jobSchema } from '#shared/contracts/jobs.ts';
 import type { Database } from '../../db/client.ts';
 import { exportFileChunks, exportFiles, jobs } from '../../db/schema.ts';
-import { notFound } from '../../plugins/errors.ts';
+import { AppError, notFound } from '../../plugins/errors.ts';
 import { actorOf } from '../../plugins/session.ts';
 import { runJob } from '../jobs/job-lifecycle.ts';
 import { jobsVisibleTo } from '../jobs/policy.ts';
@@ -32,10 +32,17 @@ const exportRoutes: FastifyPluginAsyncZod = async (fastify) => {
   const { db, clock } = fastify;
   fastify.addHook('onRequest', fastify.requireActor);
 
-  fastify.jobs.work('export', (jobId, attempt) => runJob(fastify, jobId, attempt, (job) => exportSnips(db, job, () => clock.now())));
+  fastify.jobs.work('export', (jobId, attempt) =>
+    runJob(fastify, jobId, attempt, (job) => {
+      // Resolved when the job runs, for its actor: a change made while it waited in the queue applies.
+      const batchSize = fastify.flags.for({ userId: job.actor.userId, workspaceId: job.actor.workspaceId }).get('export-read-batch-size');
+      return exportSnips(db, job, { now: () => clock.now(), batchSize });
+    }),
+  );
 
   fastify.post('/exports', { schema: { body: createExportBodySchema, response: { 202: jobSchema } } }, async (request, reply) => {
     const actor = actorOf(request);
+    if (!request.flags.get('export-button')) throw new AppError(403, 'feature_off', 'Exports are switched off for this workspace.');
     const job = await fastify.idempotently(request, reply, async (tx) => ({
       statusCode: 202,
       body: toJob(await createJob(tx, actor, 'export', request.body, clock.now())),

@@ -76,7 +76,7 @@ describe('a job delivery', () => {
     await t.app.db.update(jobs).set({ status: 'running', done: 5, total: 8 }).where(eq(jobs.id, job.id));
     const reported: number[] = [];
     await runJob(t.app, job.id, attempt(false), (running) =>
-      exportSnips(t.app.db, { ...running, progress: async (done, total) => { reported.push(done); await running.progress(done, total); } }, () => t.clock.now()),
+      exportSnips(t.app.db, { ...running, progress: async (done, total) => { reported.push(done); await running.progress(done, total); } }, { now: () => t.clock.now(), batchSize: 25 }),
     );
     expect(reported[0]).toBe(0);
     expect(await jobRow(job.id)).toMatchObject({ status: 'succeeded', done: 8, total: 8 });

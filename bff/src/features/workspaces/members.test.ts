@@ -21,7 +21,7 @@ describe('members', () => {
     const response = await viewer.request({ url: members(acme) });
     expect(response.statusCode).toBe(200);
     const list = response.json().members;
-    expect(list.map((m: { email: string }) => m.email)).toEqual(['owner@example.com', 'member@example.com', 'pm@example.com', 'viewer@example.com']);
+    expect(list.map((m: { email: string }) => m.email)).toEqual(['owner@example.com', 'member@example.com', 'pm@example.com', 'qa@example.com', 'viewer@example.com']);
     expect(list[0]).toMatchObject({ role: 'owner', name: 'Olivia Owner' });
   });
 
