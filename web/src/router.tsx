@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { createBrowserRouter, redirect } from 'react-router';
+import { FlagsProvider, flagsLoader } from './app/flags-provider.tsx';
 import { NotFoundPage } from './app/not-found-page.tsx';
 import { PlaceKeeping } from './app/place-keeping.tsx';
 import { RootErrorBoundary, RouteErrorBoundary } from './app/route-error.tsx';
@@ -15,7 +16,10 @@ export function createRouter(queryClient: QueryClient) {
   return createBrowserRouter([
     {
       id: 'root',
-      Component: PlaceKeeping,
+      loader: flagsLoader(queryClient),
+      // On every navigation, not only the first: whose flags they are changes with a sign-in or a workspace switch.
+      shouldRevalidate: () => true,
+      Component: AppRoot,
       HydrateFallback: () => <LoadingState />,
       ErrorBoundary: RootErrorBoundary,
       children: [
@@ -95,10 +99,32 @@ export function createRouter(queryClient: QueryClient) {
                   },
                 },
                 {
+                  // The dev panel: each client flag's value, why, and what waits for the next navigation.
+                  path: 'dev/flags',
+                  lazy: async () => {
+                    const page = await import('./features/flags/dev-flags-page.tsx');
+                    return { loader: page.devFlagsLoader(queryClient), Component: page.DevFlagsPage };
+                  },
+                },
+                {
                   path: 'members',
                   lazy: async () => {
                     const page = await import('./features/workspaces/members-page.tsx');
                     return { loader: page.membersLoader(queryClient), Component: page.MembersPage };
+                  },
+                },
+                {
+                  path: 'admin/flags',
+                  lazy: async () => {
+                    const page = await import('./features/flags-console/flag-list-page.tsx');
+                    return { loader: page.flagListLoader(queryClient), Component: page.FlagListPage };
+                  },
+                },
+                {
+                  path: 'admin/flags/:key',
+                  lazy: async () => {
+                    const page = await import('./features/flags-console/flag-page.tsx');
+                    return { loader: page.flagLoader(queryClient), Component: page.FlagPage };
                   },
                 },
                 { path: '*', Component: NotFoundPage },
@@ -109,4 +135,13 @@ export function createRouter(queryClient: QueryClient) {
       ],
     },
   ]);
+}
+
+/** Flags above every page, inside the router: they follow its navigations (app/flags-provider.tsx). */
+function AppRoot() {
+  return (
+    <FlagsProvider>
+      <PlaceKeeping />
+    </FlagsProvider>
+  );
 }

@@ -13,7 +13,10 @@ export interface ProvidersProps {
   realtime: RealtimeConnection;
 }
 
-/** Everything the pages rely on from above. The flags provider will join here. */
+/**
+ * Everything the pages rely on from above. The flags are provided by the root route instead (router.tsx): they
+ * follow the router's navigations and are loaded by its loader.
+ */
 export function Providers({ queryClient, router, realtime }: ProvidersProps) {
   return (
     <QueryClientProvider client={queryClient}>

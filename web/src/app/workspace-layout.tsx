@@ -5,6 +5,7 @@ import { describeError } from '../api/api-error.ts';
 import { useSession } from '../features/auth/get-session.ts';
 import { requireUser } from '../features/auth/sign-in-redirect.ts';
 import { useSignOut } from '../features/auth/sign-out.ts';
+import { FlagsNavLink } from '../features/flags-console/flags-nav-link.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { membershipsQueryOptions } from '../features/workspaces/list-memberships.ts';
 import { useSwitchWorkspace } from '../features/workspaces/switch-workspace.ts';
@@ -20,7 +21,7 @@ import './skip-link.css';
 export function workspaceLoader(queryClient: QueryClient) {
   return async ({ request }: LoaderFunctionArgs) => {
     await requireUser(queryClient, request);
-    // The header's workspace switcher lists the person's workspaces.
+    // The header's workspace switcher lists the person's workspaces; its Flags link shows to the owner of any.
     await queryClient.ensureQueryData(membershipsQueryOptions);
     return null;
   };
@@ -73,6 +74,11 @@ export function WorkspaceLayout() {
               <NavLink to="/jobs" className="app-nav__link">
                 Exports
               </NavLink>
+              {user && (
+                <Suspense fallback={null}>
+                  <FlagsNavLink user={user} />
+                </Suspense>
+              )}
             </nav>
           </div>
           {user && (

@@ -1,5 +1,5 @@
 import { infiniteQueryOptions, useSuspenseInfiniteQuery } from '@tanstack/react-query';
-import { snipLimits, snipPageSchema, type SnipPage } from '#shared/contracts/snips.ts';
+import { snipPageSchema, type SnipPage } from '#shared/contracts/snips.ts';
 import { apiRequest } from '../../api/api-client.ts';
 import type { SnipFilters } from './snip-filters.ts';
 import { snipKeys } from './snip-keys.ts';
@@ -18,7 +18,8 @@ export function fetchSnipPage(params: {
   });
 }
 
-export function snipListQueryOptions(filters: SnipFilters = {}, limit: number = snipLimits.pageSizeDefault) {
+/** `limit`: the page size, the `snips-page-size` flag's value (the key carries it: each size keeps its own pages). */
+export function snipListQueryOptions(filters: SnipFilters, limit: number) {
   return infiniteQueryOptions({
     queryKey: snipKeys.list({ limit, ...filters }),
     queryFn: ({ pageParam, signal }) => fetchSnipPage({ limit, cursor: pageParam, filters, signal }),
@@ -27,6 +28,6 @@ export function snipListQueryOptions(filters: SnipFilters = {}, limit: number = 
   });
 }
 
-export function useSnipList(filters: SnipFilters = {}) {
-  return useSuspenseInfiniteQuery(snipListQueryOptions(filters));
+export function useSnipList(filters: SnipFilters, limit: number) {
+  return useSuspenseInfiniteQuery(snipListQueryOptions(filters, limit));
 }

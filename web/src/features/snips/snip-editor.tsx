@@ -6,6 +6,7 @@ import { describeError, isApiError } from '../../api/api-error.ts';
 import { Banner } from '../../ui/banner.tsx';
 import { Button, ButtonLink } from '../../ui/button.tsx';
 import { SelectField, TextAreaField, TextField } from '../../ui/form-field.tsx';
+import { useFlag } from '../flags/use-flag.ts';
 import { languageOptions, visibilityOptions } from './snip-labels.ts';
 import { formatTags, parseTags } from './snip-tags.ts';
 import './snips.css';
@@ -62,6 +63,8 @@ export function SnipEditor({ initial, submitLabel, onSubmit, pending, error, err
   const [visibility, setVisibility] = useState(initial.visibility);
   const [tagsText, setTagsText] = useState(formatTags(initial.tags));
   const [body, setBody] = useState(initial.body);
+  // Side by side: the body beside the other fields on a wide screen (snips.css); stacked on a phone either way.
+  const layout = useFlag('snip-editor-layout');
   // Checked with the API's own schema before sending, so most mistakes never make a round trip.
   const [localIssues, setLocalIssues] = useState<FieldIssue[]>([]);
 
@@ -85,7 +88,7 @@ export function SnipEditor({ initial, submitLabel, onSubmit, pending, error, err
   }
 
   return (
-    <form className="snip-editor" onSubmit={handleSubmit} noValidate aria-busy={pending || undefined}>
+    <form className="snip-editor" data-layout={layout} onSubmit={handleSubmit} noValidate aria-busy={pending || undefined}>
       {hasIssues ? (
         <Banner tone="error" title="Please fix the highlighted fields.">
           {other.length > 0 && (
@@ -104,55 +107,59 @@ export function SnipEditor({ initial, submitLabel, onSubmit, pending, error, err
         )
       )}
 
-      <TextField
-        label="Title"
-        name="title"
-        value={title}
-        onChange={(event) => setTitle(event.target.value)}
-        error={fields.title}
-        maxLength={snipLimits.titleMax}
-        required
-        autoComplete="off"
-      />
-      <div className="snip-editor__row">
-        <SelectField
-          label="Language"
-          name="language"
-          value={language}
-          onChange={(event) => setLanguage(event.target.value as SnipLanguage)}
-          options={languageOptions}
-          error={fields.language}
-        />
-        <SelectField
-          label="Visibility"
-          name="visibility"
-          value={visibility}
-          onChange={(event) => setVisibility(event.target.value as SnipVisibility)}
-          options={visibilityOptions}
-          error={fields.visibility}
+      <div className="snip-editor__main">
+        <div className="snip-editor__fields">
+          <TextField
+            label="Title"
+            name="title"
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            error={fields.title}
+            maxLength={snipLimits.titleMax}
+            required
+            autoComplete="off"
+          />
+          <div className="snip-editor__row">
+            <SelectField
+              label="Language"
+              name="language"
+              value={language}
+              onChange={(event) => setLanguage(event.target.value as SnipLanguage)}
+              options={languageOptions}
+              error={fields.language}
+            />
+            <SelectField
+              label="Visibility"
+              name="visibility"
+              value={visibility}
+              onChange={(event) => setVisibility(event.target.value as SnipVisibility)}
+              options={visibilityOptions}
+              error={fields.visibility}
+            />
+          </div>
+          <TextField
+            label="Tags"
+            name="tags"
+            value={tagsText}
+            onChange={(event) => setTagsText(event.target.value)}
+            // Shown as they will be saved ("SQL, #Ops" is "sql, ops"), by the rule the filter bar applies to a typed tag.
+            onBlur={() => setTagsText(formatTags(parseTags(tagsText)))}
+            error={fields.tags}
+            hint={`Separate with commas, up to ${snipLimits.tagsMax}: lowercase letters, digits and dashes.`}
+            autoComplete="off"
+          />
+        </div>
+        <TextAreaField
+          label="Body"
+          name="body"
+          value={body}
+          onChange={(event) => setBody(event.target.value)}
+          error={fields.body}
+          monospace
+          rows={16}
+          spellCheck={false}
         />
       </div>
-      <TextField
-        label="Tags"
-        name="tags"
-        value={tagsText}
-        onChange={(event) => setTagsText(event.target.value)}
-        // Shown as they will be saved ("SQL, #Ops" is "sql, ops"), by the rule the filter bar applies to a typed tag.
-        onBlur={() => setTagsText(formatTags(parseTags(tagsText)))}
-        error={fields.tags}
-        hint={`Separate with commas, up to ${snipLimits.tagsMax}: lowercase letters, digits and dashes.`}
-        autoComplete="off"
-      />
-      <TextAreaField
-        label="Body"
-        name="body"
-        value={body}
-        onChange={(event) => setBody(event.target.value)}
-        error={fields.body}
-        monospace
-        rows={16}
-        spellCheck={false}
-      />
       <div className="form-actions">
         <Button type="submit" variant="primary" pending={pending}>
           {submitLabel}

@@ -2,15 +2,18 @@ import { render, screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FlagSnapshot } from '#shared/contracts/flags.ts';
 import type { SnipSummary } from '#shared/contracts/snips.ts';
 import { serveTestApi, signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { sessionQueryOptions } from '../auth/get-session.ts';
+import { testFlagSnapshot, underFlagsRoot } from '../flags/flags-test-root.tsx';
 import { SnipListPage, snipListLoader } from './snip-list-page.tsx';
 import { snipKeys } from './snip-keys.ts';
 
 // "Load more" against a real HTTP server on loopback that answers like the BFF: focus goes to the first snip of
 // the page it loaded, and a load that ended without one (a refetch of the list cancelled it) leaves nothing behind
-// that would move focus later, when the list changes for another reason.
+// that would move focus later, when the list changes for another reason. The flags shape the list: its page size,
+// and whether it offers an export.
 
 const user = signedInUser('member');
 const snip = (n: number): SnipSummary => ({
@@ -33,6 +36,9 @@ let firstPage: SnipSummary[] = [];
 const olderPage = [snip(9)];
 /** Set by a test that answers the older page itself, when it is ready: a load still on its way meanwhile. */
 let holdOlderPage: ((answer: () => void) => void) | undefined;
+/** What GET /api/flags answers, and the `limit` of every GET /api/snips, in order. */
+let flags: FlagSnapshot;
+let limits: (string | null)[];
 let api: TestApi;
 let live: LiveTest;
 
@@ -41,7 +47,9 @@ beforeAll(async () => {
     const url = new URL(request.url!, 'http://localhost');
     const json = (value: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     if (url.pathname === `/api/workspaces/${user.workspace.id}/members`) return json({ members: [] });
+    if (url.pathname === '/api/flags') return json(flags);
     if (url.pathname !== '/api/snips') return response.writeHead(404).end();
+    limits.push(url.searchParams.get('limit'));
     if (!url.searchParams.has('cursor')) return json({ items: firstPage, nextCursor: 'older' });
     const answer = () => json({ items: olderPage, nextCursor: null });
     return holdOlderPage ? holdOlderPage(answer) : answer();
@@ -53,6 +61,8 @@ afterAll(() => api.close());
 beforeEach(async () => {
   firstPage = [snip(1), snip(2)];
   holdOlderPage = undefined;
+  flags = testFlagSnapshot();
+  limits = [];
   live = await startLiveTest();
   live.queryClient.setQueryData(sessionQueryOptions.queryKey, { user, csrfToken: 'token' });
 });
@@ -60,9 +70,10 @@ beforeEach(async () => {
 afterEach(() => live.stop());
 
 async function renderListPage() {
-  const router = createMemoryRouter([{ path: '/snips', loader: snipListLoader(live.queryClient), Component: SnipListPage }], {
-    initialEntries: ['/snips'],
-  });
+  const router = createMemoryRouter(
+    underFlagsRoot(live.queryClient, [{ path: '/snips', loader: snipListLoader(live.queryClient), Component: SnipListPage }]),
+    { initialEntries: ['/snips'] },
+  );
   render(
     <live.Providers>
       <RouterProvider router={router} />
@@ -100,5 +111,29 @@ describe('SnipListPage', () => {
     await live.queryClient.invalidateQueries({ queryKey: snipKeys.lists() });
     await vi.waitFor(() => expect(snipLink('Snip 3')).toBeDefined());
     expect(document.activeElement).toBe(search);
+  });
+
+  it('asks for pages of the size the snips-page-size flag says, the first and the next', async () => {
+    flags = testFlagSnapshot({ 'snips-page-size': 50 });
+    const events = await renderListPage();
+    await events.click(screen.getByRole('button', { name: 'Load more' }));
+    await vi.waitFor(() => expect(snipLink('Snip 9')).toBeDefined());
+    expect(limits).toEqual(['50', '50']);
+    expect(live.queryClient.getQueryCache().findAll({ queryKey: snipKeys.lists() }).map((query) => query.queryKey)).toEqual([
+      snipKeys.list({ limit: 50 }),
+    ]);
+  });
+
+  it('offers Export while the export-button flag is on', async () => {
+    await renderListPage();
+    expect(screen.getByRole('button', { name: 'Export' }).getAttribute('aria-describedby')).toBeTruthy();
+  });
+
+  it('offers no Export at all while the export-button flag is off', async () => {
+    flags = testFlagSnapshot({ 'export-button': false });
+    await renderListPage();
+    expect(snipLink('Snip 1')).toBeDefined();
+    expect(screen.queryByRole('button', { name: 'Export' })).toBeNull();
+    expect(screen.queryByText('Exports every snip listed here to a file.')).toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import { Button, ButtonLink } from '../../ui/button.tsx';
 import { isFocusLost } from '../../ui/focus-lost.ts';
 import { useSession } from '../auth/get-session.ts';
 import { requireUser } from '../auth/sign-in-redirect.ts';
+import { loadFlag } from '../flags/get-flags.ts';
+import { useFlag } from '../flags/use-flag.ts';
 import { useStartExport } from '../jobs/start-export.ts';
 import { memberListQueryOptions, useMembers } from '../workspaces/list-members.ts';
 import { snipListQueryOptions, useSnipList } from './list-snips.ts';
@@ -24,7 +26,9 @@ export function snipListLoader(queryClient: QueryClient) {
     const user = await requireUser(queryClient, request);
     const filters = snipFiltersFrom(new URL(request.url).searchParams);
     await Promise.all([
-      queryClient.ensureInfiniteQueryData(snipListQueryOptions(filters)),
+      loadFlag(queryClient, 'snips-page-size').then((pageSize) =>
+        queryClient.ensureInfiniteQueryData(snipListQueryOptions(filters, pageSize)),
+      ),
       // The author filter offers the workspace's members.
       queryClient.ensureQueryData(memberListQueryOptions(user.workspace.id)),
     ]);
@@ -44,10 +48,13 @@ function SnipList({ user }: { user: SessionUser }) {
   const [searchParams, setSearchParams] = useSearchParams();
   // The address is the one source of the filters: reload, share, back and forward all just work.
   const filters = snipFiltersFrom(searchParams);
-  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, error } = useSnipList(filters);
+  const pageSize = useFlag('snips-page-size');
+  const { data, hasNextPage, fetchNextPage, isFetchingNextPage, error } = useSnipList(filters, pageSize);
   const members = useMembers(user.workspace.id);
   const snips = data.pages.flatMap((page) => page.items);
   const filtered = hasSnipFilters(filters);
+  // Gated per workspace; POST /api/exports answers by the same flag.
+  const exportsOn = useFlag('export-button');
   const startExport = useStartExport();
   const exportHintId = useId();
   const listRef = useRef<HTMLUListElement>(null);
@@ -77,13 +84,17 @@ function SnipList({ user }: { user: SessionUser }) {
       <header className="page__header">
         <h1>Snips</h1>
         <div className="page__actions">
-          {/* What the list shows is what the file holds: the filters in the address, without paging. */}
-          <Button onClick={() => startExport.mutate({ filters })} pending={startExport.isPending} aria-describedby={exportHintId}>
-            Export
-          </Button>
-          <span id={exportHintId} className="visually-hidden">
-            {filtered ? 'Exports the snips these filters select to a file.' : 'Exports every snip listed here to a file.'}
-          </span>
+          {exportsOn && (
+            <>
+              {/* What the list shows is what the file holds: the filters in the address, without paging. */}
+              <Button onClick={() => startExport.mutate({ filters })} pending={startExport.isPending} aria-describedby={exportHintId}>
+                Export
+              </Button>
+              <span id={exportHintId} className="visually-hidden">
+                {filtered ? 'Exports the snips these filters select to a file.' : 'Exports every snip listed here to a file.'}
+              </span>
+            </>
+          )}
           {canCreateSnips(user) && (
             <ButtonLink to="/snips/new" variant="primary">
               New snip

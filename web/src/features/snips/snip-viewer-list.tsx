@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { useFlag } from '../flags/use-flag.ts';
 import type { SnipViewer } from './snip-viewers.ts';
 
 const initialsOf = (name: string) =>
@@ -9,10 +10,15 @@ const initialsOf = (name: string) =>
     .map((part) => part.charAt(0).toUpperCase())
     .join('');
 
-/** "Viewing now: Olivia Owner, Vera Viewer": a labelled list, read as one sentence by screen readers too. */
+/**
+ * "Viewing now: Olivia Owner, Vera Viewer": a labelled list, read as one sentence by screen readers too. Hidden while
+ * the `live-presence` kill switch is off.
+ */
 export function SnipViewerList({ viewers }: { viewers: SnipViewer[] }) {
   const labelId = useId();
-  if (viewers.length === 0) return null;
+  // The kill switch for live presence: off sheds its load, and nobody is shown as viewing.
+  const livePresence = useFlag('live-presence');
+  if (!livePresence || viewers.length === 0) return null;
   return (
     <div className="snip-viewers">
       <span id={labelId} className="snip-viewers__label">
