@@ -149,5 +149,30 @@ for (const [screen, viewport] of Object.entries(viewports)) {
       await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
       await scan(page, 'the not-found page');
     });
+
+    test('the flags console, its confirmation and the flags dev panel have no serious accessibility problems', async ({ page, signInAs }) => {
+      await signInAs('pm');
+      await page.goto('/admin/flags');
+      await expect(page.getByRole('heading', { level: 1, name: 'Feature flags' })).toBeVisible();
+      await scan(page, 'the flags console');
+
+      await page.getByRole('link', { name: 'snip-editor-layout' }).click();
+      await expect(page.getByRole('heading', { level: 2, name: 'Audit log' })).toBeVisible();
+      await scan(page, 'a flag’s page');
+
+      // A change, cancelled at its confirmation: the dialog is scanned, nothing is saved.
+      const people = page.getByRole('group', { name: 'Rules for people' });
+      await people.getByLabel('User id').fill(crypto.randomUUID());
+      await people.getByRole('button', { name: 'Add override' }).click();
+      await page.getByLabel('Reason for this change').fill('Scanning the confirmation');
+      await page.getByRole('button', { name: 'Save change…' }).click();
+      await expect(page.getByRole('alertdialog')).toBeVisible();
+      await scan(page, 'a flag change’s confirmation');
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+
+      await page.goto('/dev/flags');
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await scan(page, 'the flags dev panel');
+    });
   });
 }

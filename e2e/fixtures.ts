@@ -1,4 +1,6 @@
 import { test as base, expect, request, type APIRequestContext, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import type { ClientFlagValues, FlagKey } from '#shared/flags/registry.ts';
+import type { FlagTargeting } from '#shared/flags/targeting.ts';
 
 /** The accounts the BFF seeds on a fresh embedded database; all share one password. */
 export const demoUsers = {
@@ -7,6 +9,7 @@ export const demoUsers = {
   viewer: 'viewer@example.com', // viewer of "Acme"
   pm: 'pm@example.com', // product manager
   outsider: 'outsider@example.com', // owner of "Globex"
+  qa: 'qa@example.com', // member of "Acme" with the QA role
 } as const;
 export type DemoUser = keyof typeof demoUsers;
 export const demoPassword = 'demo-password';
@@ -39,12 +42,63 @@ export class SignInPage {
   }
 }
 
-/** Signs `page` in as a demo user from the sign-in page and waits until the app has let them in. */
-export async function signIn(page: Page, user: DemoUser): Promise<void> {
+/** Signs `page` in as a demo user (or any account with the demo password) from the sign-in page and waits until the app has let them in. */
+export async function signIn(page: Page, user: DemoUser | { email: string }): Promise<void> {
   const signInPage = new SignInPage(page);
   await signInPage.goto();
-  await signInPage.submitCredentials(demoUsers[user]);
+  await signInPage.submitCredentials(typeof user === 'string' ? demoUsers[user] : user.email);
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** A person of the test's own (test-only control): owner of a new workspace, so a flag can target them alone. */
+export interface Person {
+  id: string;
+  email: string;
+  name: string;
+  workspaceId: string;
+}
+
+export async function createPerson(api: APIRequestContext, name: string): Promise<Person> {
+  const response = await api.post('/api/test-only/users', { headers: { 'x-csrf-token': await csrfTokenOf(api) }, data: { name } });
+  expect(response.status()).toBe(201);
+  return (await response.json()) as Person;
+}
+
+/** A request context of its own, signed in through the API (no browser): for a second person acting meanwhile. */
+export async function signedInApi(baseURL: string, email: string): Promise<APIRequestContext> {
+  const api = await request.newContext({ baseURL });
+  const response = await api.post('/api/session', { headers: { 'x-csrf-token': await csrfTokenOf(api) }, data: { email, password: demoPassword } });
+  expect(response.status()).toBe(200);
+  return api;
+}
+
+/**
+ * Changes a flag's targeting through the console API (as the product manager `pm` is signed in as), with a reason.
+ * Another test may save the same flag in between: on 409 it reads the flag again and applies `change` to that.
+ */
+export async function changeFlag(pm: APIRequestContext, key: FlagKey, change: (targeting: FlagTargeting) => FlagTargeting): Promise<void> {
+  for (;;) {
+    const current = await pm.get(`/api/admin/flags/${key}`);
+    expect(current.status()).toBe(200);
+    const { version, targeting } = (await current.json()) as { version: number; targeting: FlagTargeting };
+    const saved = await pm.patch(`/api/admin/flags/${key}`, {
+      headers: { 'x-csrf-token': await csrfTokenOf(pm) },
+      data: { version, reason: `End-to-end test ${test.info().title}`, targeting: change(structuredClone(targeting)) },
+    });
+    if (saved.status() === 409) continue;
+    expect(saved.status(), await saved.text()).toBe(200);
+    return;
+  }
+}
+
+/**
+ * Forces flag values for the page's session only (the e2e BFF runs with NODE_ENV=test, where the signed override is
+ * honoured): no other test, browser or user sees them. Typed against the registry: an undeclared key or a value
+ * outside a flag's type does not compile. Call it after signing in; the next page load (`goto`, reload) applies it.
+ */
+export async function withFlags(page: Page, flags: Partial<ClientFlagValues>): Promise<void> {
+  const response = await page.request.put('/api/qa/flags', { headers: { 'x-csrf-token': await csrfTokenOf(page.request) }, data: { flags } });
+  expect(response.status()).toBe(200);
 }
 
 /** A snip as the API returns it, as far as the specs look at it. */
@@ -203,6 +257,8 @@ interface Fixtures {
    * baseURL unless given), signed in. Closed when the test ends.
    */
   signedInElsewhere: (user: DemoUser, origin?: string) => Promise<Page>;
+  /** Forces flag values for this test's page session only (see `withFlags`); typed against the registry. */
+  withFlags: (flags: Partial<ClientFlagValues>) => Promise<void>;
   /** Runs around every test: deletes what `createSnip` wrote, before the test's pages and contexts close. */
   snipCleanup: void;
 }
@@ -213,6 +269,9 @@ export const test = base.extend<Fixtures>({
   },
   signInAs: async ({ page }, use) => {
     await use((user) => signIn(page, user));
+  },
+  withFlags: async ({ page }, use) => {
+    await use((flags) => withFlags(page, flags));
   },
   signedInElsewhere: async ({ browser, baseURL }, use) => {
     const contexts: BrowserContext[] = [];
