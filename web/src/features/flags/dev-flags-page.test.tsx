@@ -2,10 +2,10 @@ import { render, screen, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagSnapshot } from '#shared/contracts/flags.ts';
-import { serveTestApi, signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
+import { signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { sessionQueryOptions } from '../auth/get-session.ts';
 import { DevFlagsPage, devFlagsLoader } from './dev-flags-page.tsx';
-import { testFlagSnapshot, underFlagsRoot } from './flags-test-root.tsx';
+import { serveFlagSnapshot, testFlagSnapshot, underFlagsRoot } from './flags-test-root.tsx';
 
 // The dev panel against a real HTTP server (GET /api/flags) and a real WebSocket (the flags stream): each client
 // flag with its value, reason, rule and propagation, and what a flip left waiting for the next navigation.
@@ -16,10 +16,7 @@ let api: TestApi;
 let live: LiveTest;
 
 beforeAll(async () => {
-  api = await serveTestApi((request, response) => {
-    if (new URL(request.url!, 'http://localhost').pathname !== '/api/flags') return response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
-  });
+  api = await serveFlagSnapshot(() => served);
 });
 
 afterAll(() => api.close());

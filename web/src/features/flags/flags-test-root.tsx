@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { Outlet, type RouteObject } from 'react-router';
 import type { ClientFlag, FlagSnapshot } from '#shared/contracts/flags.ts';
 import { flagRegistry, type ClientFlagKey, type ClientFlagValues } from '#shared/flags/registry.ts';
+import { serveTestApi, type TestApi } from '../../app/feature-test-harness.tsx';
 import { FlagsProvider, flagsLoader } from '../../app/flags-provider.tsx';
 import { LoadingState } from '../../ui/loading-state.tsx';
 
@@ -27,6 +28,14 @@ export function testFlagSnapshot(values: Partial<ClientFlagValues> = {}, revisio
         : { value, reason: 'override', rule: 'user-override', propagation };
   }
   return { revision, flags };
+}
+
+/** A real local server answering GET /api/flags with whatever `snapshot()` returns at the time (404 to anything else). */
+export function serveFlagSnapshot(snapshot: () => FlagSnapshot): Promise<TestApi> {
+  return serveTestApi((request, response) => {
+    if (new URL(request.url!, 'http://localhost').pathname !== '/api/flags') return response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(snapshot()));
+  });
 }
 
 export function underFlagsRoot(queryClient: QueryClient, routes: RouteObject[]): RouteObject[] {

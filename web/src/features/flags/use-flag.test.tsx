@@ -2,9 +2,9 @@ import { render, screen } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { FlagSnapshot } from '#shared/contracts/flags.ts';
-import { serveTestApi, signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
+import { signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { sessionQueryOptions } from '../auth/get-session.ts';
-import { testFlagSnapshot, underFlagsRoot } from './flags-test-root.tsx';
+import { serveFlagSnapshot, testFlagSnapshot, underFlagsRoot } from './flags-test-root.tsx';
 import { useFlag } from './use-flag.ts';
 
 // `useFlag` against a real HTTP server answering GET /api/flags: each client flag's value, typed by the registry;
@@ -15,10 +15,7 @@ let api: TestApi;
 let live: LiveTest;
 
 beforeAll(async () => {
-  api = await serveTestApi((request, response) => {
-    if (new URL(request.url!, 'http://localhost').pathname !== '/api/flags') return response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(served));
-  });
+  api = await serveFlagSnapshot(() => served);
 });
 
 afterAll(() => api.close());

@@ -4,9 +4,9 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlagSnapshot } from '#shared/contracts/flags.ts';
 import { ApiError } from '../../api/api-error.ts';
-import { serveTestApi, signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
+import { signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { sessionQueryOptions } from '../auth/get-session.ts';
-import { testFlagSnapshot, underFlagsRoot } from '../flags/flags-test-root.tsx';
+import { serveFlagSnapshot, testFlagSnapshot, underFlagsRoot } from '../flags/flags-test-root.tsx';
 import { emptyDraft, SnipEditor, type SnipEditorProps } from './snip-editor.tsx';
 
 /** What GET /api/flags answers: the editor's layout is a flag. */
@@ -15,10 +15,7 @@ let api: TestApi;
 let live: LiveTest;
 
 beforeAll(async () => {
-  api = await serveTestApi((request, response) => {
-    if (new URL(request.url!, 'http://localhost').pathname !== '/api/flags') return response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(flags));
-  });
+  api = await serveFlagSnapshot(() => flags);
 });
 
 afterAll(() => api.close());

@@ -2,9 +2,9 @@ import { render, screen, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FlagSnapshot } from '#shared/contracts/flags.ts';
-import { serveTestApi, signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
+import { signedInUser, startLiveTest, type LiveTest, type TestApi } from '../../app/feature-test-harness.tsx';
 import { sessionQueryOptions } from '../auth/get-session.ts';
-import { testFlagSnapshot, underFlagsRoot } from '../flags/flags-test-root.tsx';
+import { serveFlagSnapshot, testFlagSnapshot, underFlagsRoot } from '../flags/flags-test-root.tsx';
 import { SnipViewerList } from './snip-viewer-list.tsx';
 
 // Who else is viewing a snip, and the kill switch for live presence (a real HTTP server answers GET /api/flags).
@@ -19,10 +19,7 @@ let api: TestApi;
 let live: LiveTest;
 
 beforeAll(async () => {
-  api = await serveTestApi((request, response) => {
-    if (new URL(request.url!, 'http://localhost').pathname !== '/api/flags') return response.writeHead(404).end();
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(flags));
-  });
+  api = await serveFlagSnapshot(() => flags);
 });
 
 afterAll(() => api.close());
