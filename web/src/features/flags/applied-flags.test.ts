@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientFlag, FlagSnapshot } from '#shared/contracts/flags.ts';
+import { flagRegistry } from '#shared/flags/registry.ts';
 import { applyFlags, flagValue } from './applied-flags.ts';
 
 // What the pages see: `live` flags as the BFF has them now, `next-navigation` flags as they were at the last route
@@ -66,8 +67,15 @@ describe('applyFlags', () => {
 });
 
 describe('flagValue', () => {
-  it('reads a value, and refuses loudly when the BFF sent none', () => {
-    expect(flagValue(atNavigation.flags, 'snips-page-size')).toBe(20);
-    expect(() => flagValue({}, 'snips-page-size')).toThrow('The BFF sent no value for the flag "snips-page-size"');
+  it('reads a value, and falls back to the declared default for a flag a BFF of another release does not send', () => {
+    expect(flagValue({ 'snips-page-size': { value: 50, reason: 'override', rule: 'user-override', propagation: 'next-navigation' } }, 'snips-page-size')).toBe(50);
+    expect(flagValue({}, 'snips-page-size')).toBe(flagRegistry['snips-page-size'].default);
+    expect(flagValue({}, 'snip-editor-layout')).toBe('stacked');
+  });
+
+  it('has the defaults of client flags only in the bundle', () => {
+    expect(Object.keys(__CLIENT_FLAG_DEFAULTS__).sort()).toEqual(
+      Object.entries(flagRegistry).filter(([, declaration]) => declaration.client).map(([key]) => key).sort(),
+    );
   });
 });

@@ -36,12 +36,11 @@ export function applyFlags(latest: FlagSnapshot, atNavigation: FlagSnapshot): Ap
 }
 
 /**
- * A flag's value, typed by the registry. The SPA knows the registry's types only (its values would put server-only
- * keys into the bundle), so it cannot fall back to a declared default: a client flag missing from the snapshot means
- * the BFF and this bundle disagree, which is a bug to see, not to paper over.
+ * A flag's value, typed by the registry. A client flag missing from the snapshot comes from a BFF of another release
+ * (during a deploy, an instance that does not declare it yet): the bundle's declared default stands in, as it would
+ * for anyone that flag does not target.
  */
 export function flagValue<K extends ClientFlagKey>(flags: Readonly<Record<string, ClientFlag>>, key: K): ClientFlagValues[K] {
   const flag = flags[key];
-  if (!flag) throw new Error(`The BFF sent no value for the flag "${key}"`);
-  return flag.value as ClientFlagValues[K];
+  return flag ? (flag.value as ClientFlagValues[K]) : __CLIENT_FLAG_DEFAULTS__[key];
 }
