@@ -63,9 +63,10 @@ test('signing out from a snip asks the API for nothing but the sign-out and a fr
   await expect(page.getByRole('heading', { name: 'Sign in to Snipdesk' })).toBeVisible();
   await expect.poll(() => sockets.every((socket) => socket.isClosed()), { message: 'the live socket closes' }).toBe(true);
 
-  // Legitimate: the sign-out itself, and the sign-in page reading the (now empty) session for a fresh CSRF token.
-  // Anything else would be the signed-in pages reading their data without a session: a 401 in the console.
-  expect(traffic.apiRequests).toEqual(['DELETE /api/session', 'GET /api/session']);
+  // Legitimate: the sign-out itself, the sign-in page reading the (now empty) session for a fresh CSRF token, and the
+  // flags of someone signed out, which the root route reads before the sign-in page renders. Anything else would be
+  // the signed-in pages reading their data without a session: a 401 in the console.
+  expect([...traffic.apiRequests].sort()).toEqual(['DELETE /api/session', 'GET /api/flags', 'GET /api/session']);
   expect(traffic.consoleErrors).toEqual([]);
 });
 

@@ -2,6 +2,7 @@ import { queryOptions, useSuspenseQuery, type QueryClient } from '@tanstack/reac
 import { sessionStateSchema, type SessionState, type SessionUser } from '#shared/contracts/session.ts';
 import { apiRequest } from '../../api/api-client.ts';
 import { getSessionGate } from '../../api/session-gate.ts';
+import { isSignedOutFlagSnapshot } from '../flags/flag-keys.ts';
 import { authKeys } from './auth-keys.ts';
 
 /**
@@ -54,8 +55,9 @@ export function markSignedOut(queryClient: QueryClient): void {
 
 /**
  * Drops everything cached outside `authKeys.all`: nothing read for one person may outlive their session in the tab.
+ * The flags of someone signed out stay: read for nobody, they are what the sign-in page already shows under.
  * Call it once no mounted page shows that data any more, or the pages refetch it.
  */
 export function forgetSignedInData(queryClient: QueryClient): void {
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== authKeys.all[0] });
+  queryClient.removeQueries({ predicate: ({ queryKey }) => queryKey[0] !== authKeys.all[0] && !isSignedOutFlagSnapshot(queryKey) });
 }

@@ -1,3 +1,4 @@
+import type { QueryKey } from '@tanstack/react-query';
 import type { FlagScope } from './get-flags.ts';
 
 /**
@@ -10,3 +11,7 @@ export const flagKeys = {
   snapshots: () => [...flagKeys.all, 'snapshot'] as const,
   snapshot: (scope: FlagScope) => [...flagKeys.snapshots(), scope] as const,
 };
+
+/** Whether a query is the snapshot of someone signed out: read for nobody in particular. */
+export const isSignedOutFlagSnapshot = (queryKey: QueryKey): boolean =>
+  queryKey[0] === flagKeys.all[0] && queryKey[1] === 'snapshot' && (queryKey[2] as FlagScope | undefined)?.userId === null;
